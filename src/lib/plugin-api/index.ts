@@ -1,0 +1,141 @@
+/**
+ * The contracts between the `vault` host and its plugins.
+ *
+ * Types only: plugins `import type` from `@vault-aws/cli/plugin-api`, so nothing here
+ * may carry runtime behaviour. The host validates every descriptor at run time because
+ * types do not survive the package boundary.
+ */
+
+/** One secret stored by a backend. `data` is opaque to the backend. */
+export interface KeyringItem {
+  key: string
+  data: Uint8Array
+  label?: string
+  description?: string
+}
+
+/**
+ * A secure store. Implementations throw errors with a documented `code`
+ * (see {@link KeyringErrorCode}) that the host turns into its own messages.
+ */
+export interface Keyring {
+  get(key: string): Promise<KeyringItem>
+  set(item: KeyringItem): Promise<void>
+  remove(key: string): Promise<void>
+  keys(): Promise<string[]>
+}
+
+/** Codes a backend puts on the errors it throws (`Object.assign(new Error(msg), {code})`). */
+export type KeyringErrorCode =
+  | 'ITEM_NOT_FOUND'
+  | 'BACKEND_LOCKED'
+  | 'BAD_PASSPHRASE'
+  | 'BACKEND_UNAVAILABLE'
+  | 'BACKEND_CORRUPT'
+
+/** What the host hands to a backend: its settings come from `env`, with aws-vault's variable names. */
+export interface BackendContext {
+  env: Readonly<Record<string, string | undefined>>
+  homedir: string
+  /** Ask the user for a secret on the controlling terminal; rejects when there is none. */
+  promptSecret(message: string): Promise<string>
+  debug(message: string): void
+}
+
+export interface Availability {
+  available: boolean
+  /** Why, in a few words: shown by `vault backends`. */
+  reason?: string
+}
+
+export interface BackendDescriptor {
+  id: string
+  summary: string
+  /** Higher wins when no backend is named. */
+  priority: number
+  isAvailable(ctx: BackendContext): Availability | Promise<Availability>
+  open(ctx: BackendContext): Promise<Keyring>
+}
+
+export interface PromptContext {
+  env: Readonly<Record<string, string | undefined>>
+  debug(message: string): void
+}
+
+/** Returns the MFA code the user typed (or a device produced) for `mfaSerial`. */
+export type MfaPrompt = (mfaSerial: string) => Promise<string>
+
+export interface PromptDriverDescriptor {
+  id: string
+  summary: string
+  /** True when the driver reads from the controlling terminal (refused in server modes). */
+  needsTty: boolean
+  isAvailable(ctx: PromptContext): Availability | Promise<Availability>
+  create(ctx: PromptContext): MfaPrompt
+}
+
+/** Credentials as the host passes them around. */
+export interface Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export type CredentialProvider = () => Promise<Credentials>
+
+/** A profile of `~/.aws/config` after resolution (flags → env → profile → include_profile → [default]). */
+export interface ResolvedProfile {
+  name: string
+  region?: string
+  stsRegionalEndpoints?: string
+  mfaSerial?: string
+  mfaProcess?: string
+  roleArn?: string
+  roleSessionName?: string
+  externalId?: string
+  sourceProfileName?: string
+  sourceProfile?: ResolvedProfile
+  webIdentityTokenFile?: string
+  webIdentityTokenProcess?: string
+  credentialProcess?: string
+  ssoSession?: string
+  ssoStartUrl?: string
+  ssoRegion?: string
+  ssoAccountId?: string
+  ssoRoleName?: string
+  ssoRegistrationScopes?: string
+  sessionTags: Record<string, string>
+  transitiveSessionTags: string[]
+  sourceIdentity?: string
+  endpointUrl?: string
+  /** Seconds; from `duration_seconds` or `--duration`. */
+  assumeRoleDuration: number
+  nonChainedGetSessionTokenDuration: number
+  chainedGetSessionTokenDuration: number
+  getFederationTokenDuration: number
+  /** Every key of the profile's own section and what it included, lower-cased. */
+  raw: Record<string, string>
+}
+
+export interface SourceDeps {
+  keyring: Keyring
+  env: Readonly<Record<string, string | undefined>>
+  mfaPrompt: MfaPrompt
+  debug(message: string): void
+}
+
+export interface CredentialSourceDescriptor {
+  id: string
+  /** Higher is tried first among the sources that match a profile. */
+  priority: number
+  matches(profile: ResolvedProfile): boolean
+  create(profile: ResolvedProfile, deps: SourceDeps): CredentialProvider
+}
+
+/** The custom hook events, merged into oclif's hook map by the host. */
+export interface VaultHookEvents {
+  'vault:backends': { options: Record<string, never>; return: BackendDescriptor[] }
+  'vault:prompts': { options: Record<string, never>; return: PromptDriverDescriptor[] }
+  'vault:sources': { options: Record<string, never>; return: CredentialSourceDescriptor[] }
+}
