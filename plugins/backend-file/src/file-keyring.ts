@@ -1,0 +1,152 @@
+import {readdir, readFile, unlink} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {BackendContext, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+
+import {removeStaleTempFiles, syncDir, writeFileAtomic} from './atomic-write.ts'
+import {hasCode, keyringError} from './errors.ts'
+import {itemKeyOf, keyToFilename} from './filename.ts'
+import {decodeItem, encodeItem} from './item-codec.ts'
+import {decrypt, encrypt} from './jwe.ts'
+import {ensureStoreDir, resolveStoreDir} from './store-dir.ts'
+
+export interface FileKeyringOptions {
+  dir: string
+  /** Used as given when set (even empty, as aws-vault does); otherwise asked for once. */
+  passphrase?: string
+  promptSecret(message: string): Promise<string>
+  debug(message: string): void
+}
+
+// A writer killed between creating and renaming its temp file leaves it behind; after this
+// long no live writer can still own it.
+const STALE_TEMP_MS = 60 * 60 * 1000
+
+/** aws-vault's file keyring: one passphrase-encrypted JWE file per item. */
+export class FileKeyring implements Keyring {
+  readonly dir: string
+  readonly #options: FileKeyringOptions
+  #ready: Promise<void> | undefined
+  #passphrase: Promise<string> | undefined
+  #verification: Promise<void> | undefined
+  #verified = false
+
+  constructor(options: FileKeyringOptions) {
+    this.dir = options.dir
+    this.#options = options
+  }
+
+  async get(key: string): Promise<KeyringItem> {
+    await this.#prepare()
+    const file = this.#fileOf(key)
+    if (file === undefined) throw notFound(key)
+    const token = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw notFound(key)
+      throw keyringError('BACKEND_UNAVAILABLE', `cannot read ${file}: ${error.code ?? error.message}`)
+    })
+    const item = decodeItem(key, await decrypt(token, await this.#unlock(), file))
+    if (item === undefined) throw keyringError('BACKEND_CORRUPT', `${file} does not hold a keyring item`)
+    this.#verified = true
+    return item
+  }
+
+  async set(item: KeyringItem): Promise<void> {
+    const file = this.#fileOf(item.key)
+    if (file === undefined) throw new TypeError('a keyring key must not be empty')
+    await this.#prepare()
+    const passphrase = await this.#unlock()
+    if (!this.#verified) await this.#verifyOnce(passphrase)
+    const token = await encrypt(encodeItem(item), passphrase)
+    await writeFileAtomic(this.dir, keyToFilename(item.key), token).catch((error: NodeJS.ErrnoException) => {
+      throw keyringError('BACKEND_UNAVAILABLE', `cannot write ${file}: ${error.code ?? error.message}`)
+    })
+    this.#verified = true
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.#prepare()
+    const file = this.#fileOf(key)
+    if (file === undefined) throw notFound(key)
+    await unlink(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw notFound(key)
+      throw keyringError('BACKEND_UNAVAILABLE', `cannot remove ${file}: ${error.code ?? error.message}`)
+    })
+    await syncDir(this.dir)
+  }
+
+  async keys(): Promise<string[]> {
+    await this.#prepare()
+    const entries = await readdir(this.dir, {withFileTypes: true})
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort()
+      .flatMap((name) => itemKeyOf(name) ?? [])
+  }
+
+  #fileOf(key: string): string | undefined {
+    return key === '' ? undefined : join(this.dir, keyToFilename(key))
+  }
+
+  #prepare(): Promise<void> {
+    this.#ready ??= ensureStoreDir(this.dir, this.#options.debug).catch((error: unknown) => {
+      this.#ready = undefined
+      throw error
+    })
+    return this.#ready
+  }
+
+  /** The passphrase, asked for at most once per keyring (concurrent callers share the question). */
+  #unlock(): Promise<string> {
+    if (this.#passphrase === undefined) {
+      const {passphrase, promptSecret} = this.#options
+      this.#passphrase =
+        passphrase === undefined
+          ? promptSecret(`Enter passphrase to unlock ${JSON.stringify(this.dir)}: `)
+          : Promise.resolve(passphrase)
+    }
+    return this.#passphrase
+  }
+
+  #verifyOnce(passphrase: string): Promise<void> {
+    this.#verification ??= this.#verify(passphrase).catch((error: unknown) => {
+      this.#verification = undefined
+      throw error
+    })
+    return this.#verification
+  }
+
+  /**
+   * Before the first write, proves the passphrase on an item already in the store, so one
+   * store never holds items under two passphrases. Unreadable items prove nothing either way.
+   */
+  async #verify(passphrase: string): Promise<void> {
+    await removeStaleTempFiles(this.dir, STALE_TEMP_MS)
+    for (const key of await this.keys()) {
+      const file = join(this.dir, keyToFilename(key))
+      const token = await readFile(file, 'utf8').catch(() => undefined)
+      if (token === undefined) continue
+      try {
+        await decrypt(token, passphrase, file)
+      } catch (error) {
+        if (hasCode(error, 'BACKEND_CORRUPT')) continue
+        throw error
+      }
+      this.#verified = true
+      return
+    }
+  }
+}
+
+function notFound(key: string): Error {
+  return keyringError('ITEM_NOT_FOUND', `no item ${JSON.stringify(key)} in the file keyring`)
+}
+
+export function openFileKeyring(ctx: BackendContext): FileKeyring {
+  return new FileKeyring({
+    dir: resolveStoreDir(ctx.env, ctx.homedir),
+    passphrase: ctx.env.AWS_VAULT_FILE_PASSPHRASE,
+    promptSecret: (message) => ctx.promptSecret(message),
+    debug: (message) => ctx.debug(message),
+  })
+}

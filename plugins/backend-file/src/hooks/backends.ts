@@ -1,0 +1,17 @@
+import type {BackendDescriptor} from '@vault-aws/cli/plugin-api'
+
+// Describes only: the keyring and its crypto load when the backend is opened.
+const file: BackendDescriptor = {
+  id: 'file',
+  summary: 'Encrypted files, one per item, in ~/.awsvault/keys (aws-vault compatible)',
+  priority: 10,
+  isAvailable: () => ({available: true, reason: 'needs only a writable directory and a passphrase'}),
+  async open(ctx) {
+    const {openFileKeyring} = await import('../file-keyring.ts')
+    return openFileKeyring(ctx)
+  },
+}
+
+export default async function backends(): Promise<BackendDescriptor[]> {
+  return [file]
+}

@@ -1,0 +1,3 @@
+export {FileKeyring, openFileKeyring} from './file-keyring.ts'
+export type {FileKeyringOptions} from './file-keyring.ts'
+export {filenameToKey, keyToFilename} from './filename.ts'
