@@ -6,6 +6,8 @@
  * types do not survive the package boundary.
  */
 
+import type {Hook, Interfaces} from '@oclif/core'
+
 /** One secret stored by a backend. `data` is opaque to the backend. */
 export interface KeyringItem {
   key: string
@@ -139,3 +141,17 @@ export interface VaultHookEvents {
   'vault:prompts': { options: Record<string, never>; return: PromptDriverDescriptor[] }
   'vault:sources': { options: Record<string, never>; return: CredentialSourceDescriptor[] }
 }
+
+/**
+ * oclif's hook map with the vault events merged in. oclif declares its map as a type
+ * alias, which cannot be augmented, so callers pass this map to `runHook` explicitly.
+ */
+export type VaultHooks = Interfaces.Hooks & VaultHookEvents
+
+export type VaultHookEvent = keyof VaultHookEvents
+
+/**
+ * The type of a plugin's hook function for one vault event, e.g.
+ * `const hook: VaultHook<'vault:backends'> = async () => [descriptor]`.
+ */
+export type VaultHook<E extends VaultHookEvent> = Hook<E, VaultHooks>

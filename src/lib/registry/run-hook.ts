@@ -1,0 +1,53 @@
+import type {Config} from '@oclif/core'
+
+import type {VaultHookEvent, VaultHookEvents, VaultHooks} from '../plugin-api/index.ts'
+import type {PluginRef} from './types.ts'
+
+/** What the registry needs from oclif's Config. */
+export type HookHost = Pick<Config, 'runHook' | 'pjson'>
+
+interface AnsweringPlugin extends PluginRef {
+  isRoot: boolean
+}
+
+export interface HookAnswers {
+  /** Raw hook results: untrusted until validated. */
+  successes: Array<{plugin: AnsweringPlugin; result: unknown}>
+  failures: Array<{plugin: AnsweringPlugin; error: unknown}>
+}
+
+/**
+ * Runs one vault event across all plugins, capturing each plugin's error or timeout
+ * instead of throwing. Answers come back in a stable plugin order (see {@link comparePlugins})
+ * rather than oclif's completion order, so "first wins" does not depend on timing.
+ */
+export async function runVaultHook(host: HookHost, event: VaultHookEvent, timeoutMs: number): Promise<HookAnswers> {
+  const options: VaultHookEvents[typeof event]['options'] = {}
+  const answers = await host.runHook<typeof event, VaultHooks>(event, options, timeoutMs, true)
+  const compare = comparePlugins(host)
+  const ref = (plugin: AnsweringPlugin): AnsweringPlugin => ({name: plugin.name, type: plugin.type, isRoot: plugin.isRoot})
+  // Array#sort is stable: several hook files of one plugin keep their declared order.
+  return {
+    successes: answers.successes
+      .map(({plugin, result}) => ({plugin: ref(plugin), result: result as unknown}))
+      .sort((a, b) => compare(a.plugin, b.plugin)),
+    failures: answers.failures
+      .map(({plugin, error}) => ({plugin: ref(plugin), error: error as unknown}))
+      .sort((a, b) => compare(a.plugin, b.plugin)),
+  }
+}
+
+/**
+ * The host itself first, then the plugins it bundles in the order its `oclif.plugins`
+ * lists them, then every other plugin (user-installed, linked, nested) by name.
+ * oclif loads plugins in parallel, so its own plugin map has no dependable order.
+ */
+export function comparePlugins(host: Pick<HookHost, 'pjson'>): (a: AnsweringPlugin, b: AnsweringPlugin) => number {
+  const listed = (host.pjson.oclif.plugins ?? []).filter((entry): entry is string => typeof entry === 'string')
+  const position = (plugin: AnsweringPlugin): number => {
+    if (plugin.isRoot) return -1
+    const index = listed.indexOf(plugin.name)
+    return index === -1 ? listed.length : index
+  }
+  return (a, b) => position(a) - position(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+}
