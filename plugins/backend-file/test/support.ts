@@ -10,22 +10,23 @@ export const PASSPHRASE = 'correct horse battery staple'
 
 export interface Recorder {
   prompts: string[]
-  debug: string[]
+  debugged: string[]
 }
 
 export function context(env: Record<string, string | undefined>, answer = PASSPHRASE): BackendContext & Recorder {
   const prompts: string[] = []
-  const debug: string[] = []
+  const debugged: string[] = []
   return {
     env,
     homedir: '/nonexistent-home',
     prompts,
-    debug: (message: string) => debug.push(message),
+    debugged,
+    debug: (message: string) => void debugged.push(message),
     async promptSecret(message: string) {
       prompts.push(message)
       return answer
     },
-  } as BackendContext & Recorder
+  }
 }
 
 export function keyringAt(dir: string, passphrase: string | undefined = PASSPHRASE, answer = PASSPHRASE): FileKeyring {
