@@ -28,6 +28,8 @@ export const ErrorCodes = {
   NESTED_SESSION: 'usage',
   ABORTED: 'interrupted',
   COMMAND_FAILED: 'failure',
+  STS_FAILED: 'failure',
+  MFA_FAILED: 'failure',
   INTERNAL: 'failure',
 } as const satisfies Record<string, ExitCodeName>
 

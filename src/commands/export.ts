@@ -1,0 +1,25 @@
+import {Args, Flags} from '@oclif/core'
+
+import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
+import {exportFormats, formatCredentials} from '../lib/output/credential-formats.ts'
+
+export default class Export extends VaultCommand<typeof Export> {
+  static override summary = 'Print AWS credentials for a profile as environment variables, INI or credential_process JSON'
+  static override args = {
+    profile: Args.string({description: 'Name of the profile', required: true}),
+  }
+
+  static override flags = {
+    ...credentialFlags,
+    format: Flags.string({default: 'env', description: 'Output format', options: [...exportFormats]}),
+  }
+
+  static override examples = ['eval "$(<%= config.bin %> export work --format export-env)"', '<%= config.bin %> export work --format json']
+
+  protected async execute(): Promise<void> {
+    const name = this.args.profile
+    const {credentials, profile} = await this.profileCredentials(name, this.flags)
+    const format = this.flags.format as (typeof exportFormats)[number]
+    process.stdout.write(`${formatCredentials(format, name, credentials, profile.region)}\n`)
+  }
+}

@@ -1,0 +1,284 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import {homedir} from 'node:os'
+
+import type {BackendContext, Credentials, Keyring, ResolvedProfile} from './plugin-api/index.ts'
+
+import {type AwsConfigFile, loadConfigFile, minTtlSeconds, parseGoDuration, resolveProfile} from './config/index.ts'
+import {CredentialStore} from './keyring/credential-store.ts'
+import {SessionStore} from './keyring/session-store.ts'
+import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
+import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
+import {createDebugLogger, type Logger} from './log.ts'
+import {PluginRegistry} from './registry/index.ts'
+import {promptLine, promptSecret} from './terminal/prompts.ts'
+
+export type VaultFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VaultCommand)['baseFlags'] & T['flags']>
+export type VaultArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** aws-vault's global backend settings: flags that set the variable each backend reads. */
+const backendSettingFlags = {
+  'file-dir': 'AWS_VAULT_FILE_DIR',
+  keychain: 'AWS_VAULT_KEYCHAIN_NAME',
+  'pass-cmd': 'AWS_VAULT_PASS_CMD',
+  'pass-dir': 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
+  'pass-prefix': 'AWS_VAULT_PASS_PREFIX',
+  'secret-service-collection': 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
+} as const
+
+const pluginTimeoutMs = 3000
+
+/** The flags of every command that hands out credentials (exec, export), as aws-vault names them. */
+export const credentialFlags = {
+  duration: Flags.string({char: 'd', description: 'Duration of the temporary or assume-role session, e.g. 1h, 90m (default 1h)'}),
+  'mfa-token': Flags.string({char: 't', description: 'The MFA code to use'}),
+  'no-session': Flags.boolean({char: 'n', default: false, description: 'Skip creating an STS session with GetSessionToken'}),
+  region: Flags.string({description: 'The AWS region'}),
+}
+
+export interface CredentialFlagValues {
+  duration?: string
+  'mfa-token'?: string
+  'no-session': boolean
+  region?: string
+}
+
+export interface ProfileCredentials {
+  profile: ResolvedProfile
+  credentials: Credentials
+}
+
+/**
+ * The one base command: global flags, lazy access to plugins, backend and environment,
+ * the JSON envelope, and the single place where errors become one line and an exit code.
+ */
+export abstract class VaultCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    backend: Flags.string({description: 'Secret backend to use (see `vault backends`)', env: 'AWS_VAULT_BACKEND', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
+    'file-dir': Flags.string({description: 'Directory for the "file" backend', env: 'AWS_VAULT_FILE_DIR', helpGroup: 'GLOBAL', hidden: true}),
+    keychain: Flags.string({description: 'Name of the macOS keychain', env: 'AWS_VAULT_KEYCHAIN_NAME', helpGroup: 'GLOBAL', hidden: true}),
+    'pass-cmd': Flags.string({description: 'Name of the pass executable', env: 'AWS_VAULT_PASS_CMD', helpGroup: 'GLOBAL', hidden: true}),
+    'pass-dir': Flags.string({description: 'pass password store directory', env: 'AWS_VAULT_PASS_PASSWORD_STORE_DIR', helpGroup: 'GLOBAL', hidden: true}),
+    'pass-prefix': Flags.string({description: 'Prefix for the pass entries', env: 'AWS_VAULT_PASS_PREFIX', helpGroup: 'GLOBAL', hidden: true}),
+    prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: 'AWS_VAULT_PROMPT', helpGroup: 'GLOBAL'}),
+    'secret-service-collection': Flags.string({
+      description: 'Secret Service collection name',
+      env: 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
+      helpGroup: 'GLOBAL',
+      hidden: true,
+    }),
+  }
+
+  protected flags!: VaultFlags<T>
+  protected args!: VaultArgs<T>
+  /** Arguments after the declared ones (the command `vault exec` runs). */
+  protected rest!: string[]
+  protected log_debug: Logger = () => {}
+  private readonly collectedWarnings: string[] = []
+  private registryInstance?: PluginRegistry
+  private keyringPromise?: Promise<Keyring>
+  private backendChoice?: BackendChoice
+  private configPromise?: Promise<AwsConfigFile>
+
+  /** The command's work; returns the typed result that `render` prints or `--json` wraps. */
+  protected abstract execute(): Promise<unknown>
+
+  /** Human output for the result; commands without data print nothing. */
+  protected render(_result: unknown): void {}
+
+  async run(): Promise<unknown> {
+    const result = await this.execute()
+    if (!this.jsonEnabled()) this.render(result)
+    return result
+  }
+
+  /** Resolves the profile and obtains its credentials through the provider chain. */
+  protected async profileCredentials(name: string, flags: CredentialFlagValues): Promise<ProfileCredentials> {
+    const env = this.vaultEnv
+    const config = await this.awsConfig()
+    const profile = resolveProfile(config, name, {
+      env,
+      flags: {
+        ...(flags.region ? {region: flags.region} : {}),
+        // As in aws-vault, --duration sets both the session and the role duration.
+        ...(flags.duration ? durationFlags(parseDurationFlag(flags.duration)) : {}),
+      },
+      requireSection: false,
+    })
+    const keyring = await this.keyring()
+    const {credentialProvider} = await import('./providers/chain.ts')
+    const {mfaCodeSource} = await import('./providers/mfa.ts')
+    const provider = await credentialProvider(
+      profile,
+      {
+        credentials: new CredentialStore(keyring),
+        env,
+        log: this.log_debug,
+        mfa: mfaCodeSource({
+          ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
+          ...(profile.mfaProcess ? {mfaProcess: profile.mfaProcess} : {}),
+          prompt: (serial) => promptLine(`Enter MFA code for ${serial}: `, 'an MFA code'),
+        }),
+        minTtlSeconds: minTtlSeconds(env),
+        now: () => new Date(),
+        sessions: new SessionStore(keyring),
+      },
+      {noSession: flags['no-session']},
+    )
+    return {credentials: await provider(), profile}
+  }
+
+  /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
+  protected awsConfig(): Promise<AwsConfigFile> {
+    const loaded = this.configPromise ?? loadConfigFile(this.vaultEnv, homedir())
+    this.configPromise = loaded
+    return loaded
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    const {args, argv, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (this.ctor as unknown as typeof VaultCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as VaultFlags<T>
+    this.args = args as VaultArgs<T>
+    this.rest = (argv as string[]).slice(Object.keys(this.ctor.args ?? {}).length)
+    this.log_debug = createDebugLogger(Boolean((flags as {debug?: boolean}).debug))
+  }
+
+  /** The environment as backends and child processes see it: the real one plus the setting flags. */
+  protected get vaultEnv(): Record<string, string | undefined> {
+    const env: Record<string, string | undefined> = {...process.env}
+    const flags = this.flags as Record<string, unknown>
+    for (const [flag, variable] of Object.entries(backendSettingFlags)) {
+      const value = flags[flag]
+      if (typeof value === 'string') env[variable] = value
+    }
+    return env
+  }
+
+  protected get registry(): PluginRegistry {
+    this.registryInstance ??= new PluginRegistry(this.config, {timeoutMs: pluginTimeoutMs})
+    return this.registryInstance
+  }
+
+  protected backendContext(): BackendContext {
+    return {
+      debug: this.log_debug,
+      env: this.vaultEnv,
+      homedir: homedir(),
+      promptSecret: (message) => promptSecret(message, 'the backend passphrase'),
+    }
+  }
+
+  /** Opens the chosen backend once per command. */
+  protected keyring(): Promise<Keyring> {
+    this.keyringPromise ??= this.openKeyring()
+    return this.keyringPromise
+  }
+
+  protected get backendId(): string | undefined {
+    return this.backendChoice?.descriptor.id
+  }
+
+  private async openKeyring(): Promise<Keyring> {
+    const entries = await this.registry.backends()
+    this.reportPluginWarnings()
+    const ctx = this.backendContext()
+    const requested = (this.flags as {backend?: string}).backend || undefined
+    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+    this.backendChoice = await selectBackend(choices, requested, ctx)
+    this.log_debug(`using backend "${this.backendChoice.descriptor.id}" from ${this.backendChoice.pluginName}`)
+    return this.backendChoice.descriptor.open(ctx)
+  }
+
+  /** Broken plugins are reported once, as warnings naming them, never as crashes. */
+  protected reportPluginWarnings(): void {
+    for (const message of this.registry.warnings()) this.addWarning(message)
+    for (const message of this.registry.notices()) this.log_debug(message)
+  }
+
+  protected addWarning(message: string): void {
+    if (this.collectedWarnings.includes(message)) return
+    this.collectedWarnings.push(message)
+    if (!this.jsonEnabled()) process.stderr.write(`vault: warning: ${message}\n`)
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return {result, status: 0, warnings: this.collectedWarnings}
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    const vaultError = toVaultError(error)
+    return {code: vaultError.code, message: vaultError.message, status: vaultError.exitCode, suggestions: vaultError.suggestions}
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<void> {
+    if ((error as {code?: unknown}).code === 'EEXIT') {
+      process.exitCode = error.oclif?.exit ?? 0
+      return
+    }
+    const vaultError = toVaultError(error)
+    process.exitCode = vaultError.exitCode
+    if (this.jsonEnabledSafe()) {
+      this.logJson(this.toErrorJson(vaultError))
+      return
+    }
+    const lines = [`vault: ${vaultError.message}`]
+    for (const suggestion of vaultError.suggestions) lines.push(`Try this: ${suggestion}`)
+    if (process.argv.includes('--debug')) {
+      const detail = vaultError.cause instanceof Error ? vaultError.cause : vaultError
+      lines.push(detail.stack ?? '')
+    }
+    process.stderr.write(`${lines.join('\n')}\n`)
+  }
+
+  /** jsonEnabled() reads parsed flags; a parse failure happens before they exist. */
+  private jsonEnabledSafe(): boolean {
+    try {
+      return this.jsonEnabled()
+    } catch {
+      return false
+    }
+  }
+}
+
+const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])
+
+/** Every failure becomes a VaultError: ours as they are, plugins' by their code, oclif's usage errors, the rest internal. */
+export function toVaultError(error: unknown): VaultError {
+  if (error instanceof VaultError) return error
+  const code = errorCode(error)
+  const message = error instanceof Error ? error.message : String(error)
+  if (code && pluginErrorCodes.has(code)) return new VaultError(code as ErrorCode, message, {cause: error})
+  if (code === 'ITEM_NOT_FOUND') return new VaultError('CREDENTIALS_NOT_FOUND', message, {cause: error})
+  const oclifExit = (error as {oclif?: {exit?: number}}).oclif?.exit
+  if (oclifExit !== undefined) {
+    // oclif lists several problems under a heading line; the first problem is the one line we show.
+    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean)
+    const firstLine = (lines[0]?.endsWith(':') ? lines[1] : lines[0]) ?? message
+    return new VaultError('USAGE', firstLine, {cause: error, suggestions: ['see `vault <command> --help`']})
+  }
+  return new VaultError('INTERNAL', `unexpected error: ${message}`, {
+    cause: error,
+    suggestions: ['run again with --debug for details'],
+  })
+}
+
+export {ErrorCodes}
+
+function durationFlags(seconds: number): {assumeRoleDuration: number; nonChainedGetSessionTokenDuration: number} {
+  return {assumeRoleDuration: seconds, nonChainedGetSessionTokenDuration: seconds}
+}
+
+function parseDurationFlag(text: string): number {
+  try {
+    return parseGoDuration(text)
+  } catch (error) {
+    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
+  }
+}

@@ -1,0 +1,63 @@
+import {expect} from 'chai'
+
+import {fakeAccessKey, Sandbox} from '../helpers/cli.ts'
+
+describe('vault export (built binary)', () => {
+  let sandbox: Sandbox
+  const key = fakeAccessKey()
+
+  before(async () => {
+    sandbox = new Sandbox()
+    sandbox.writeConfig('[profile work]\nregion = eu-central-1\n')
+    await sandbox.addKey('work', key.accessKeyId, key.secretAccessKey)
+  })
+
+  after(() => sandbox.cleanup())
+
+  const expected = (prefix: string) =>
+    [
+      `${prefix}AWS_ACCESS_KEY_ID=${key.accessKeyId}`,
+      `${prefix}AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`,
+      `${prefix}AWS_REGION=eu-central-1`,
+      `${prefix}AWS_DEFAULT_REGION=eu-central-1`,
+      '',
+    ].join('\n')
+
+  it('prints env lines by default', async () => {
+    const result = await sandbox.run(['export', 'work', '--no-session'])
+    expect(result.code).to.equal(0)
+    expect(result.stdout).to.equal(expected(''))
+  })
+
+  it('prints export lines with --format export-env', async () => {
+    const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'export-env'])
+    expect(result.stdout).to.equal(expected('export '))
+  })
+
+  it('prints an INI section with --format ini', async () => {
+    const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'ini'])
+    expect(result.stdout).to.equal(
+      `[work]\naws_access_key_id     = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\nregion                = eu-central-1\n`,
+    )
+  })
+
+  it('prints credential_process JSON with --format json', async () => {
+    const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'json'])
+    expect(JSON.parse(result.stdout)).to.deep.equal({AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, Version: 1})
+  })
+
+  it('rejects an unknown format, listing the valid ones', async () => {
+    const result = await sandbox.run(['export', 'work', '--format', 'yaml'])
+    expect(result.code).to.equal(2)
+    expect(result.stderr.split('\n')[0]).to.match(/^vault: .*yaml.*/)
+    expect(result.stderr).to.match(/env, export-env, ini, json/)
+    expect(result.stdout).to.equal('')
+  })
+
+  it('rejects an unknown profile without a stack trace', async () => {
+    const result = await sandbox.run(['export', 'nobody', '--no-session'])
+    expect(result.code).to.not.equal(0)
+    expect(result.stderr).to.match(/^vault: .*"nobody"/)
+    expect(result.stderr).not.to.match(/\n\s+at /)
+  })
+})
