@@ -14,10 +14,11 @@ export AWS_VAULT_BACKEND=file AWS_VAULT_FILE_DIR="$demo_home/keys" AWS_VAULT_FIL
 unset AWS_VAULT AWS_PROFILE
 
 # A made-up key pair: the demo never talks to AWS.
-key_id="AKIA$(head -c 64 /dev/urandom | tr -dc 'A-Z2-7' | head -c 16)"
+key_id="AKIA$(head -c 4096 /dev/urandom | tr -dc 'A-Z2-7' | head -c 16)"
 secret=$(head -c 30 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
 
 AWS_ACCESS_KEY_ID="$key_id" AWS_SECRET_ACCESS_KEY="$secret" ./bin/run.js add demo --env
 ./bin/run.js list
-echo "\$ vault exec demo --no-session -- env | grep ^AWS_"
-./bin/run.js exec demo --no-session -- env | grep '^AWS_' | sed -E 's/^(AWS_SECRET_ACCESS_KEY=).*/\1(hidden)/'
+echo "\$ vault exec demo --no-session -- env   (the AWS_ variables the child sees, secret shortened)"
+./bin/run.js exec demo --no-session -- env | grep -E '^AWS_(VAULT|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|DEFAULT_REGION)=' \
+  | sed -E 's/^(AWS_SECRET_ACCESS_KEY=.{4}).*/\1…/'

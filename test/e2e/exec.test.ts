@@ -37,7 +37,7 @@ describe('vault exec (built binary)', () => {
     expect(env.AWS_REGION).to.equal('eu-west-1')
     expect(env.AWS_DEFAULT_REGION).to.equal('eu-west-1')
     expect(env.KEEP_ME).to.equal('kept')
-    for (const name of ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_FILE', 'AWS_DEFAULT_PROFILE', 'AWS_PROFILE', 'AWS_SDK_LOAD_CONFIG', 'AWS_CREDENTIAL_EXPIRATION']) {
+    for (const name of ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_FILE', 'AWS_DEFAULT_PROFILE', 'AWS_PROFILE', 'AWS_SDK_LOAD_CONFIG', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_VAULT_FILE_PASSPHRASE']) {
       expect(env, name).not.to.have.property(name)
     }
   })

@@ -12,6 +12,8 @@ const staleVariables = [
   'AWS_DEFAULT_PROFILE',
   'AWS_PROFILE',
   'AWS_SDK_LOAD_CONFIG',
+  // Not aws-vault's behaviour: the file store's passphrase is a secret the child has no use for.
+  'AWS_VAULT_FILE_PASSPHRASE',
 ] as const
 
 /** The child's environment exactly as aws-vault v7 builds it. */
