@@ -2,7 +2,7 @@ import {VaultError} from '../errors.ts'
 import type {ResolvedProfile} from '../plugin-api/index.ts'
 import {durationFromEnv} from './duration.ts'
 import type {AwsConfigFile} from './file.ts'
-import type {ConfigSection} from './section.ts'
+import {type ConfigSection, profileHeader} from './section.ts'
 import {parseSessionTags, parseTransitiveTags} from './tags.ts'
 
 /** Where a resolved value came from, for `vault describe`. */
@@ -223,7 +223,7 @@ class Resolver {
 
       const section = this.file.section(visit.name)
       if (section) this.applySection(draft, section, visit.origin)
-      else if (visit.includedBy) throw this.danglingReference(visit.includedBy, 'include_profile', `[profile ${visit.name}]`)
+      else if (visit.includedBy) throw this.danglingReference(visit.includedBy, 'include_profile', `[${profileHeader(visit.name)}]`)
 
       const include = section?.get('include_profile')
       if (include !== undefined) visit = {includedBy: section, name: include, origin: 'include_profile'}

@@ -273,6 +273,12 @@ describe('resolveProfile: [default] and include_profile', () => {
       error: {code: 'PROFILE_LOOP', message: /: default → base → default$/},
     },
     {
+      title: 'include_profile = default without a [default] is an error naming [default]',
+      ini: '[profile a]\ninclude_profile = default\n',
+      profile: 'a',
+      error: {code: 'CONFIG_INVALID', message: /refers to \[default\], which is not in the file/},
+    },
+    {
       title: 'include_profile naming a missing profile is an error',
       ini: '[profile a]\nregion = r\ninclude_profile = nope\n',
       profile: 'a',
