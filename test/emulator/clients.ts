@@ -18,7 +18,8 @@ export const sts = (emulator: Emulator, credentials?: ClientCredentials, options
     maxAttempts: options.maxAttempts,
   })
 
-export const iam = (emulator: Emulator, credentials: ClientCredentials): IAMClient => new IAMClient({...common(emulator), credentials})
+export const iam = (emulator: Emulator, credentials: ClientCredentials, options: {maxAttempts?: number} = {}): IAMClient =>
+  new IAMClient({...common(emulator), credentials, maxAttempts: options.maxAttempts})
 
 export const sso = (emulator: Emulator): SSOClient => new SSOClient(common(emulator))
 
