@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {homedir} from 'node:os'
 
-import type {BackendContext, Credentials, Keyring, ResolvedProfile} from './plugin-api/index.ts'
+import type {BackendContext, Credentials, Keyring, MfaPrompt, ResolvedProfile} from './plugin-api/index.ts'
 
 import {type AwsConfigFile, loadConfigFile, minTtlSeconds, parseGoDuration, resolveProfile} from './config/index.ts'
 import {CredentialStore} from './keyring/credential-store.ts'
@@ -117,7 +117,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
         mfa: mfaCodeSource({
           ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
           ...(profile.mfaProcess ? {mfaProcess: profile.mfaProcess} : {}),
-          prompt: (serial) => promptLine(`Enter MFA code for ${serial}: `, 'an MFA code'),
+          prompt: await this.mfaPrompt(),
         }),
         minTtlSeconds: minTtlSeconds(env),
         now: () => new Date(),
@@ -126,6 +126,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       {noSession: flags['no-session']},
     )
     return {credentials: await provider(), profile}
+  }
+
+  /** The prompt driver that asks for MFA codes when neither --mfa-token nor mfa_process gives one. */
+  protected async mfaPrompt(): Promise<MfaPrompt> {
+    return (serial) => promptLine(`Enter MFA code for ${serial}: `, 'an MFA code')
   }
 
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
