@@ -57,9 +57,7 @@ export class Federation {
       if (!Number.isInteger(sessionDuration) || sessionDuration < 900 || sessionDuration > 43200) {
         throw new FederationRefusal('SessionDuration must be between 900 and 43200')
       }
-      if (session.chained || session.source === 'GetFederationToken') {
-        throw new FederationRefusal('SessionDuration is not allowed with these credentials')
-      }
+      if (session.chained) throw new FederationRefusal('SessionDuration is not allowed with credentials from role chaining')
     }
     const token = newOpaqueToken(256)
     this.#grants.set(token, {session, expiresAt: this.#clock.now() + SIGNIN_TOKEN_LIFETIME_MS, sessionDuration})
