@@ -1,0 +1,20 @@
+import type {BackendDescriptor} from '@vault-aws/cli/plugin-api'
+
+// Describes only: finding pass and the store happens when asked, in modules loaded then.
+const pass: BackendDescriptor = {
+  id: 'pass',
+  summary: 'GPG-encrypted entries in the pass password store (aws-vault compatible)',
+  priority: 20,
+  async isAvailable(ctx) {
+    const {passAvailability} = await import('../availability.ts')
+    return passAvailability(ctx)
+  },
+  async open(ctx) {
+    const {openPassKeyring} = await import('../pass-keyring.ts')
+    return openPassKeyring(ctx)
+  },
+}
+
+export default async function backends(): Promise<BackendDescriptor[]> {
+  return [pass]
+}

@@ -1,0 +1,122 @@
+import {stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {BackendContext, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+
+import {ENTRY_SUFFIX, entryName, listEntryKeys, mayHaveCollapsedSlashes} from './entry-name.ts'
+import {keyringError} from './errors.ts'
+import {decodeItem, encodeItem} from './item-codec.ts'
+import type {DecodedItem} from './item-codec.ts'
+import {passFailure} from './pass-failure.ts'
+import type {FailureContext} from './pass-failure.ts'
+import {runPass} from './pass-runner.ts'
+import {openStore} from './store.ts'
+import type {PassStore} from './store.ts'
+
+export interface PassKeyringOptions {
+  store: PassStore
+  env: Readonly<Record<string, string | undefined>>
+  debug(message: string): void
+}
+
+// pass creates and prunes folders around each write and may commit to git: two changes to
+// one store from this process never overlap.
+const storeQueues = new Map<string, Promise<void>>()
+
+function serialised<T>(dir: string, task: () => Promise<T>): Promise<T> {
+  const run = (storeQueues.get(dir) ?? Promise.resolve()).then(task)
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  )
+  storeQueues.set(dir, settled)
+  void settled.then(() => {
+    if (storeQueues.get(dir) === settled) storeQueues.delete(dir)
+  })
+  return run
+}
+
+/** aws-vault's pass keyring: entry `<prefix>/<key>` holds the item's JSON, encrypted by pass. */
+export class PassKeyring implements Keyring {
+  readonly store: PassStore
+  readonly #env: Record<string, string | undefined>
+  readonly #debug: (message: string) => void
+
+  constructor(options: PassKeyringOptions) {
+    this.store = options.store
+    this.#debug = options.debug
+    const gpgOptions = [options.env.PASSWORD_STORE_GPG_OPTS, '--status-fd=2'].filter(Boolean).join(' ')
+    this.#env = {...options.env, PASSWORD_STORE_DIR: options.store.dir, PASSWORD_STORE_GPG_OPTS: gpgOptions}
+  }
+
+  async get(key: string): Promise<KeyringItem> {
+    const name = entryName(this.store.folder, key)
+    if (name === undefined || !(await this.#exists(name))) throw this.#notFound(key)
+    const decoded = await this.#read(name, key)
+    if (decoded === undefined) {
+      throw keyringError('BACKEND_CORRUPT', `pass entry ${JSON.stringify(name)} in ${this.store.dir} does not hold a keyring item`)
+    }
+    return decoded.item
+  }
+
+  async set(item: KeyringItem): Promise<void> {
+    const name = entryName(this.store.folder, item.key)
+    if (name === undefined) throw new TypeError(`${JSON.stringify(item.key)} cannot name a pass entry inside the store's prefix`)
+    const input = encodeItem(item)
+    await serialised(this.store.dir, () => this.#pass('insert', name, ['insert', '-m', '-f', '--', name], input))
+  }
+
+  async remove(key: string): Promise<void> {
+    const name = entryName(this.store.folder, key)
+    if (name === undefined || !(await this.#exists(name))) throw this.#notFound(key)
+    await serialised(this.store.dir, () => this.#pass('rm', name, ['rm', '-f', '--', name]))
+  }
+
+  async keys(): Promise<string[]> {
+    const listed = await listEntryKeys(join(this.store.dir, this.store.folder))
+    const keys = new Set<string>()
+    for (const key of listed) keys.add(mayHaveCollapsedSlashes(key) ? await this.#originalKey(key) : key)
+    return [...keys].sort()
+  }
+
+  /**
+   * The key as it was given, before the path join collapsed its slashes: the item's own
+   * `Key`, trusted only when it names this very entry.
+   */
+  async #originalKey(listed: string): Promise<string> {
+    const name = entryName(this.store.folder, listed)
+    if (name === undefined) return listed
+    try {
+      const storedKey = (await this.#read(name, listed))?.storedKey
+      if (storedKey !== undefined && entryName(this.store.folder, storedKey) === name) return storedKey
+    } catch (error) {
+      this.#debug(`pass: listing ${JSON.stringify(listed)} by its entry name: ${(error as Error).message}`)
+    }
+    return listed
+  }
+
+  async #read(name: string, key: string): Promise<DecodedItem | undefined> {
+    const run = await this.#pass('show', name, ['show', '--', name])
+    return decodeItem(key, run.stdout.toString('utf8'))
+  }
+
+  async #pass(operation: FailureContext['operation'], name: string, args: string[], input?: string) {
+    this.#debug(`pass: ${operation} ${JSON.stringify(name)} in ${this.store.dir}`)
+    const run = await runPass(this.store.executable, args, {env: this.#env, input})
+    if (run.code === 0) return run
+    throw passFailure(run, {operation, name, dir: this.store.dir, gnupgHome: this.#env.GNUPGHOME || '~/.gnupg'})
+  }
+
+  async #exists(name: string): Promise<boolean> {
+    const info = await stat(join(this.store.dir, `${name}${ENTRY_SUFFIX}`)).catch(() => undefined)
+    return info?.isFile() ?? false
+  }
+
+  #notFound(key: string): Error {
+    return keyringError('ITEM_NOT_FOUND', `no item ${JSON.stringify(key)} in the password store at ${this.store.dir}`)
+  }
+}
+
+export async function openPassKeyring(ctx: BackendContext): Promise<PassKeyring> {
+  return new PassKeyring({store: await openStore(ctx), env: ctx.env, debug: (message) => ctx.debug(message)})
+}
