@@ -40,7 +40,8 @@ export async function gpgHome(parent: string, name: string, agentConf = ''): Pro
   await mkdir(path, {mode: 0o700})
   // No key servers or WKD lookups: a missing key must fail here, not go to the network.
   await writeFile(join(path, 'gpg.conf'), 'auto-key-locate local\n', {mode: 0o600})
-  if (agentConf !== '') await writeFile(join(path, 'gpg-agent.conf'), agentConf, {mode: 0o600})
+  // The cheapest key protection gpg-agent allows: a throwaway passphrase needs no strength.
+  await writeFile(join(path, 'gpg-agent.conf'), `s2k-count 65536\n${agentConf}`, {mode: 0o600})
   return {
     path,
     async kill() {
@@ -49,9 +50,9 @@ export async function gpgHome(parent: string, name: string, agentConf = ''): Pro
   }
 }
 
-/** A new key pair for `id`, protected by `passphrase` (given on stdin) or by none. */
+/** A new key pair for `id` (ed25519, fast to make), protected by `passphrase` (given on stdin) or by none. */
 export async function generateKey(home: string, id: string, passphrase = ''): Promise<void> {
-  await feed('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--quick-gen-key', id, 'default', 'default', 'never'], {
+  await feed('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--quick-gen-key', id, 'future-default', 'default', 'never'], {
     env: {...process.env, GNUPGHOME: home},
     input: `${passphrase}\n`,
   })
