@@ -78,7 +78,7 @@ describe('emulator: fault injection and the call log', () => {
   })
 
   it('adds latency to every answer', async () => {
-    aws.latency(2000)
+    aws.latency(500)
     const impatient = new STSClient({
       endpoint: aws.url,
       region: 'us-east-1',
