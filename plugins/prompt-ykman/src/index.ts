@@ -1,0 +1,2 @@
+export {ykmanArgs} from './ykman-args.ts'
+export {codeFromYkman, ykmanAvailability} from './ykman.ts'
