@@ -106,25 +106,20 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       requireSection: false,
     })
     const keyring = await this.keyring()
-    const {credentialProvider} = await import('./providers/chain.ts')
-    const {mfaCodeSource} = await import('./providers/mfa.ts')
-    const provider = await credentialProvider(
-      profile,
-      {
-        credentials: new CredentialStore(keyring),
-        env,
-        log: this.log_debug,
-        mfa: mfaCodeSource({
-          ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
-          ...(profile.mfaProcess ? {mfaProcess: profile.mfaProcess} : {}),
-          prompt: await this.mfaPrompt(),
-        }),
-        minTtlSeconds: minTtlSeconds(env),
-        now: () => new Date(),
-        sessions: new SessionStore(keyring),
-      },
-      {noSession: flags['no-session']},
-    )
+    const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
+    this.reportPluginWarnings()
+    const {credentialProvider, chainDepsFor} = await import('./providers/index.ts')
+    const prompt = await this.mfaPrompt()
+    const deps = chainDepsFor({
+      env,
+      keyring,
+      log: this.log_debug,
+      minTtlSeconds: minTtlSeconds(env),
+      prompt,
+      sources,
+      ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
+    })
+    const provider = await credentialProvider(profile, deps, {noSession: flags['no-session']})
     return {credentials: await provider(), profile}
   }
 

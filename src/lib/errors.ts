@@ -30,6 +30,9 @@ export const ErrorCodes = {
   COMMAND_FAILED: 'failure',
   STS_FAILED: 'failure',
   MFA_FAILED: 'failure',
+  LOCK_TIMEOUT: 'failure',
+  PROMPT_UNKNOWN: 'usage',
+  PROMPT_UNAVAILABLE: 'usage',
   INTERNAL: 'failure',
 } as const satisfies Record<string, ExitCodeName>
 

@@ -1,39 +1,79 @@
-import type {Credentials, CredentialProvider, MfaPrompt, ResolvedProfile} from '../plugin-api/index.ts'
+/**
+ * Runs a chain plan: each step is a small provider wrapping the one below it, cached where
+ * the step says so. Nothing below a live cached session is touched: no keyring read of the
+ * stored keys, no STS call, no MFA prompt.
+ */
+import type {CredentialProvider, CredentialSourceDescriptor, Credentials, ResolvedProfile, SourceDeps} from '../plugin-api/index.ts'
 
 import type {CredentialStore} from '../keyring/credential-store.ts'
 import type {SessionStore} from '../keyring/session-store.ts'
 import type {Logger} from '../log.ts'
-import type {StsTarget} from '../sts/index.ts'
-
-import {fromStoredCredentials, missingCredentials} from './stored-credentials.ts'
+import {resolveStsTarget, type StsTarget} from '../sts/target.ts'
+import {cachedSession, type LockRunner} from './cached-session.ts'
+import type {MfaCodes} from './mfa.ts'
+import {planChain, type AssumeRoleStep, type ChainPlan, type ChainStep, type GetSessionTokenStep, type SourceStep} from './plan.ts'
+import {fromStoredCredentials} from './stored-credentials.ts'
 
 export interface ChainDeps {
   credentials: CredentialStore
   sessions: SessionStore
   env: Readonly<Record<string, string | undefined>>
-  mfa: MfaPrompt
+  mfa: MfaCodes
+  /** Debug lines (shown with --debug). */
   log: Logger
+  /** Lines the user should see on stderr whatever the flags, e.g. the region fallback. */
+  notice: Logger
   /** Cached sessions with less than this many seconds left are not reused. */
   minTtlSeconds: number
   now(): Date
+  lock: LockRunner
+  /** The `vault:sources` descriptors, highest priority first. */
+  sources: readonly CredentialSourceDescriptor[]
+  /** What a source's provider gets. */
+  sourceDeps: SourceDeps
 }
 
 export interface ChainOptions {
   noSession: boolean
 }
 
-/** AWS limits a role assumed with role-chained credentials to one hour. */
-const roleChainingMaximumSeconds = 3600
-const defaultStsRegion = 'us-east-1'
+export type {ChainPlan, ChainStep} from './plan.ts'
 
-export function stsTarget(profile: ResolvedProfile, env: ChainDeps['env'], log: Logger): StsTarget {
-  let region = profile.region
-  if (!region) {
-    log(`profile ${profile.name}: no region set, using ${defaultStsRegion} for STS`)
-    region = defaultStsRegion
+/** The plan for a profile: which steps, from which stored keys or source. */
+export async function chainPlan(profile: ResolvedProfile, deps: Pick<ChainDeps, 'credentials' | 'sources'>, options: ChainOptions): Promise<ChainPlan> {
+  const stored = new Set(await deps.credentials.keys())
+  return planChain(profile, {
+    hasStoredCredentials: (name) => stored.has(name),
+    noSession: options.noSession,
+    sourceFor: (candidate) => deps.sources.find((source) => safeMatches(source, candidate))?.id,
+  })
+}
+
+/** The provider for a profile, as aws-vault v7 composes it (see plan.ts for the decisions). */
+export async function credentialProvider(profile: ResolvedProfile, deps: ChainDeps, options: ChainOptions): Promise<CredentialProvider> {
+  const plan = await chainPlan(profile, deps, options)
+  for (const note of plan.notes) deps.log(note)
+  return providerFromPlan(plan, deps)
+}
+
+export function providerFromPlan(plan: ChainPlan, deps: ChainDeps): CredentialProvider {
+  const context = new StepContext(deps)
+  let provider: CredentialProvider | undefined
+  let below: ChainStep | undefined
+  for (const step of plan.steps) {
+    provider = memoize(context.provider(step, provider, below))
+    below = step
   }
-  const endpoint = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || profile.endpointUrl
-  return {region, ...(endpoint ? {endpoint} : {})}
+  if (!provider) throw new Error('empty credential chain')
+  return provider
+}
+
+function safeMatches(source: CredentialSourceDescriptor, profile: ResolvedProfile): boolean {
+  try {
+    return source.matches(profile)
+  } catch {
+    return false
+  }
 }
 
 function memoize(provider: CredentialProvider): CredentialProvider {
@@ -47,98 +87,84 @@ function memoize(provider: CredentialProvider): CredentialProvider {
   }
 }
 
-/** Reuses a live cached session of this kind, or makes one and stores it. */
-function cachedSession(
-  deps: ChainDeps,
-  type: string,
-  profileName: string,
-  mfaSerial: string,
-  create: () => Promise<Credentials>,
-): CredentialProvider {
-  return async () => {
-    const freshUntil = new Date(deps.now().getTime() + deps.minTtlSeconds * 1000)
-    const cached = await deps.sessions.find(type, profileName, mfaSerial, freshUntil)
-    if (cached) {
-      deps.log(`profile ${profileName}: reusing cached ${type} session`)
-      return cached
-    }
-    const credentials = await create()
-    await deps.sessions.save(type, profileName, mfaSerial, credentials)
-    return credentials
+/** AWS's own default role session name in aws-vault: the time in nanoseconds. */
+export function defaultRoleSessionName(now: Date): string {
+  const nanos = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0')
+  return `${now.getTime()}${nanos}`
+}
+
+class StepContext {
+  private readonly deps: ChainDeps
+  private readonly regionNoticeGiven = new Set<string>()
+
+  constructor(deps: ChainDeps) {
+    this.deps = deps
   }
-}
 
-function sessionTokenProvider(profile: ResolvedProfile, source: CredentialProvider, mfaSerial: string, chained: boolean, deps: ChainDeps): CredentialProvider {
-  const duration = chained ? profile.chainedGetSessionTokenDuration : profile.nonChainedGetSessionTokenDuration
-  return cachedSession(deps, 'sts.GetSessionToken', profile.name, mfaSerial, async () => {
+  provider(step: ChainStep, source: CredentialProvider | undefined, below: ChainStep | undefined): CredentialProvider {
+    switch (step.kind) {
+      case 'stored-credentials':
+        return fromStoredCredentials(this.deps.credentials, step.profile.name)
+      case 'source':
+        return this.source(step)
+      case 'get-session-token':
+        return cachedSession(step.session, this.deps, () => this.getSessionToken(step, required(source)))
+      case 'assume-role':
+        return cachedSession(step.session, this.deps, () => this.assumeRole(step, required(source), below?.profile.name ?? step.profile.name))
+    }
+  }
+
+  private target(profile: ResolvedProfile): StsTarget {
+    const {regionDefaulted, target} = resolveStsTarget(profile, this.deps.env)
+    if (regionDefaulted && !this.regionNoticeGiven.has(profile.name)) {
+      this.regionNoticeGiven.add(profile.name)
+      this.deps.notice(`profile ${profile.name} has no region: using ${target.region} for STS`)
+    }
+    return target
+  }
+
+  private async getSessionToken(step: GetSessionTokenStep, source: CredentialProvider): Promise<Credentials> {
+    const sourceCredentials = await source()
+    const target = this.target(step.profile)
+    const tokenCode = step.mfaSerial ? await this.deps.mfa(step.mfaSerial, step.profile) : undefined
+    this.deps.log(`profile ${step.profile.name}: GetSessionToken${step.mfaSerial ? ' with MFA' : ''} for ${step.durationSeconds}s`)
     const {getSessionToken} = await import('../sts/index.ts')
-    const tokenCode = mfaSerial ? await deps.mfa(mfaSerial) : undefined
-    deps.log(`profile ${profile.name}: GetSessionToken${mfaSerial ? ' with MFA' : ''} for ${duration}s`)
-    return getSessionToken(await source(), stsTarget(profile, deps.env, deps.log), {
-      durationSeconds: duration,
-      ...(mfaSerial ? {mfaSerial, tokenCode} : {}),
-    })
-  })
-}
+    return getSessionToken(sourceCredentials, target, {
+      durationSeconds: step.durationSeconds,
+      ...(step.mfaSerial ? {mfaSerial: step.mfaSerial, tokenCode} : {}),
+    }, {sourceProfileName: step.profile.name})
+  }
 
-function roleSessionName(profile: ResolvedProfile, now: Date): string {
-  return profile.roleSessionName || `${Math.floor(now.getTime() / 1000)}${String(now.getMilliseconds()).padStart(3, '0')}000000`
-}
-
-function assumeRoleProvider(profile: ResolvedProfile, source: CredentialProvider, mfaSerial: string, deps: ChainDeps): CredentialProvider {
-  const roleArn = profile.roleArn as string
-  return cachedSession(deps, 'sts.AssumeRole', profile.name, mfaSerial, async () => {
+  private async assumeRole(step: AssumeRoleStep, source: CredentialProvider, belowProfile: string): Promise<Credentials> {
+    const profile = step.profile
+    const sourceCredentials = await source()
+    const target = this.target(profile)
+    const tokenCode = step.mfaSerial ? await this.deps.mfa(step.mfaSerial, profile) : undefined
+    const mfa = step.mfaSerial ? ' with MFA' : step.mfaChained ? ' (MFA proven by the session)' : ''
+    this.deps.log(`profile ${profile.name}: AssumeRole ${step.roleArn}${mfa} for ${step.durationSeconds}s`)
     const {assumeRole} = await import('../sts/index.ts')
-    const tokenCode = mfaSerial ? await deps.mfa(mfaSerial) : undefined
-    deps.log(`profile ${profile.name}: AssumeRole ${roleArn}${mfaSerial ? ' with MFA' : ''} for ${profile.assumeRoleDuration}s`)
-    return assumeRole(await source(), stsTarget(profile, deps.env, deps.log), {
-      durationSeconds: profile.assumeRoleDuration,
-      roleArn,
-      roleSessionName: roleSessionName(profile, deps.now()),
+    return assumeRole(sourceCredentials, target, {
+      durationSeconds: step.durationSeconds,
+      roleArn: step.roleArn,
+      roleSessionName: profile.roleSessionName || defaultRoleSessionName(this.deps.now()),
       sessionTags: profile.sessionTags,
       transitiveTagKeys: profile.transitiveSessionTags,
       ...(profile.externalId ? {externalId: profile.externalId} : {}),
       ...(profile.sourceIdentity ? {sourceIdentity: profile.sourceIdentity} : {}),
-      ...(mfaSerial ? {mfaSerial, tokenCode} : {}),
-    })
-  })
+      ...(step.mfaSerial ? {mfaSerial: step.mfaSerial, tokenCode} : {}),
+    }, {sourceProfileName: belowProfile})
+  }
+
+  private source(step: SourceStep): CredentialProvider {
+    const descriptor = this.deps.sources.find((source) => source.id === step.sourceId)
+    if (!descriptor) throw new Error(`credential source "${step.sourceId}" went away`)
+    const fetch = descriptor.create(step.profile, this.deps.sourceDeps)
+    this.deps.log(`profile ${step.profile.name}: using the ${step.sourceId} credential source`)
+    return step.session ? cachedSession(step.session, this.deps, fetch) : fetch
+  }
 }
 
-/**
- * The provider for a profile, as aws-vault v7 composes it: stored keys beat source_profile;
- * GetSessionToken (with the MFA of the profile being served) wraps stored keys unless sessions
- * are off or the role asks for more than the one hour a chained role may have; role_arn adds AssumeRole.
- * `servedMfa` is the mfa_serial of the profile that started the chain, so one MFA session serves every
- * profile sharing the source and serial.
- */
-export async function credentialProvider(
-  profile: ResolvedProfile,
-  deps: ChainDeps,
-  options: ChainOptions,
-  servedBy?: ResolvedProfile,
-): Promise<CredentialProvider> {
-  const mfaSerial = profile.mfaSerial ?? servedBy?.mfaSerial ?? ''
-  let source: CredentialProvider
-  let mfaSatisfied = false
-  if (await deps.credentials.has(profile.name)) {
-    source = fromStoredCredentials(deps.credentials, profile.name)
-    const roleDuration = profile.roleArn ? profile.assumeRoleDuration : (servedBy?.assumeRoleDuration ?? 0)
-    const chained = Boolean(profile.roleArn || servedBy)
-    const useSession = !options.noSession && !(chained && roleDuration > roleChainingMaximumSeconds)
-    if (useSession) {
-      source = sessionTokenProvider(profile, source, mfaSerial, chained, deps)
-      mfaSatisfied = mfaSerial !== ''
-    } else if (!profile.roleArn) {
-      deps.log(`profile ${profile.name}: using stored credentials without a session`)
-    }
-  } else if (profile.sourceProfile && profile.sourceProfile !== profile && profile.sourceProfileName !== profile.name) {
-    deps.log(`profile ${profile.name}: sourcing credentials from profile ${profile.sourceProfile.name}`)
-    source = await credentialProvider(profile.sourceProfile, deps, options, servedBy ?? profile)
-    mfaSatisfied = Boolean(mfaSerial)
-  } else {
-    throw missingCredentials(profile.name)
-  }
-  if (!profile.roleArn) return memoize(source)
-  // MFA already proven by the session does not need to be proven again for the role.
-  return memoize(assumeRoleProvider(profile, source, mfaSatisfied && !options.noSession ? '' : (profile.mfaSerial ?? ''), deps))
+function required(provider: CredentialProvider | undefined): CredentialProvider {
+  if (!provider) throw new Error('a chain step has nothing below it')
+  return provider
 }

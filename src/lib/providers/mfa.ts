@@ -1,31 +1,46 @@
 import {execFile} from 'node:child_process'
 
-import type {MfaPrompt} from '../plugin-api/index.ts'
+import type {MfaPrompt, ResolvedProfile} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
 
-/** MFA precedence: --mfa-token, then the profile's mfa_process, then the prompt driver. */
-export function mfaCodeSource(options: {mfaToken?: string; mfaProcess?: string; prompt: MfaPrompt}): MfaPrompt {
+/** Gives the MFA code for a device, for the step of `profile` that needs it. */
+export type MfaCodes = (mfaSerial: string, profile: ResolvedProfile) => Promise<string>
+
+/**
+ * MFA precedence: --mfa-token, then the mfa_process of the profile whose step needs the code,
+ * then the prompt driver.
+ */
+export function mfaCodes(options: {mfaToken?: string; prompt: MfaPrompt}): MfaCodes {
   let tokenUsed = false
-  return async (mfaSerial) => {
+  return async (mfaSerial, profile) => {
     if (options.mfaToken && !tokenUsed) {
       // A code is valid once: a second MFA step in the same run must ask again.
       tokenUsed = true
       return options.mfaToken
     }
-    if (options.mfaProcess) return runMfaProcess(options.mfaProcess)
+    if (profile.mfaProcess) return runMfaProcess(profile.mfaProcess, profile.name)
     return options.prompt(mfaSerial)
   }
 }
 
-function runMfaProcess(command: string): Promise<string> {
+function runMfaProcess(command: string, profileName: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('/bin/sh', ['-c', command], {timeout: 60_000}, (error, stdout) => {
       if (error) {
-        reject(new VaultError('MFA_FAILED', `mfa_process failed (${error.code ?? error.signal ?? 'error'})`, {suggestions: ['run the mfa_process command by hand to see why']}))
+        reject(
+          new VaultError('MFA_FAILED', `mfa_process of profile "${profileName}" failed (${error.code ?? error.signal ?? 'error'})`, {
+            suggestions: ['run the mfa_process command by hand to see why'],
+          }),
+        )
         return
       }
-      resolve(stdout.trim())
+      const code = stdout.trim()
+      if (code === '') {
+        reject(new VaultError('MFA_FAILED', `mfa_process of profile "${profileName}" printed no code`, {suggestions: ['run the mfa_process command by hand to see why']}))
+        return
+      }
+      resolve(code)
     })
   })
 }

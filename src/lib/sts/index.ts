@@ -4,13 +4,11 @@
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
-import {VaultError} from '../errors.ts'
+import {stsError} from './errors.ts'
+import {stsEndpointUrl, type StsTarget} from './target.ts'
 
-export interface StsTarget {
-  region: string
-  /** Endpoint override from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or the profile's endpoint_url. */
-  endpoint?: string
-}
+export {describeDuration, stsError, type StsRequestContext} from './errors.ts'
+export {configuredEndpoint, defaultStsRegion, resolveStsTarget, stsEndpointUrl, type ResolvedStsTarget, type StsTarget} from './target.ts'
 
 export interface SessionTokenRequest {
   durationSeconds: number
@@ -30,22 +28,56 @@ export interface AssumeRoleRequest {
   sourceIdentity?: string
 }
 
-async function stsClient(credentials: Credentials, target: StsTarget) {
-  const {STSClient} = await import('@aws-sdk/client-sts')
-  return new STSClient({
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? {sessionToken: credentials.sessionToken} : {}),
-    },
+export interface WebIdentityRequest {
+  roleArn: string
+  roleSessionName: string
+  durationSeconds: number
+  webIdentityToken: string
+}
+
+/** Who the call is for, only to make its error message helpful. */
+export interface CallLabel {
+  /** The profile whose credentials sign the call: `vault clear <it>` removes them when they are a stale session. */
+  sourceProfileName?: string
+}
+
+export interface CallerIdentity {
+  account: string
+  arn: string
+  userId: string
+}
+
+/** The client configuration: explicit everywhere, so nothing of the SDK's own config loading decides. */
+export function stsClientConfig(target: StsTarget, credentials?: Credentials) {
+  return {
     region: target.region,
+    useGlobalEndpoint: target.useGlobalEndpoint,
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
-  })
+    // AssumeRoleWithWebIdentity is unsigned: the token in the request is the proof.
+    ...(credentials
+      ? {
+          credentials: {
+            accessKeyId: credentials.accessKeyId,
+            secretAccessKey: credentials.secretAccessKey,
+            ...(credentials.sessionToken ? {sessionToken: credentials.sessionToken} : {}),
+          },
+        }
+      : {}),
+  }
+}
+
+async function stsClient(target: StsTarget, credentials?: Credentials) {
+  const {STSClient} = await import('@aws-sdk/client-sts')
+  return new STSClient(stsClientConfig(target, credentials))
+}
+
+function errorContext(target: StsTarget, label: CallLabel): {endpoint: string; profileName?: string} {
+  return {endpoint: stsEndpointUrl(target), ...(label.sourceProfileName ? {profileName: label.sourceProfileName} : {})}
 }
 
 function toCredentials(result: {Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}}): Credentials {
   const c = result.Credentials
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new VaultError('INTERNAL', 'STS answered without credentials')
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,
@@ -54,9 +86,9 @@ function toCredentials(result: {Credentials?: {AccessKeyId?: string; SecretAcces
   }
 }
 
-export async function getSessionToken(source: Credentials, target: StsTarget, request: SessionTokenRequest): Promise<Credentials> {
+export async function getSessionToken(source: Credentials, target: StsTarget, request: SessionTokenRequest, label: CallLabel = {}): Promise<Credentials> {
   const {GetSessionTokenCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(source, target)
+  const client = await stsClient(target, source)
   try {
     const result = await client.send(
       new GetSessionTokenCommand({
@@ -66,15 +98,15 @@ export async function getSessionToken(source: Credentials, target: StsTarget, re
     )
     return toCredentials(result)
   } catch (error) {
-    throw stsError('GetSessionToken', error)
+    throw stsError('GetSessionToken', error, {...errorContext(target, label), durationSeconds: request.durationSeconds, mfaSerial: request.mfaSerial})
   } finally {
     client.destroy()
   }
 }
 
-export async function assumeRole(source: Credentials, target: StsTarget, request: AssumeRoleRequest): Promise<Credentials> {
+export async function assumeRole(source: Credentials, target: StsTarget, request: AssumeRoleRequest, label: CallLabel = {}): Promise<Credentials> {
   const {AssumeRoleCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(source, target)
+  const client = await stsClient(target, source)
   const tags = Object.entries(request.sessionTags).map(([Key, Value]) => ({Key, Value}))
   try {
     const result = await client.send(
@@ -91,22 +123,41 @@ export async function assumeRole(source: Credentials, target: StsTarget, request
     )
     return toCredentials(result)
   } catch (error) {
-    throw stsError('AssumeRole', error)
+    throw stsError('AssumeRole', error, {...errorContext(target, label), durationSeconds: request.durationSeconds, mfaSerial: request.mfaSerial, roleArn: request.roleArn})
   } finally {
     client.destroy()
   }
 }
 
-/** STS failures as one line with a hint; the SDK's message never contains secrets. */
-export function stsError(action: string, error: unknown): VaultError {
-  if (error instanceof VaultError) return error
-  const name = error instanceof Error ? error.name : 'Error'
-  const message = error instanceof Error ? error.message : String(error)
-  const suggestions: string[] = []
-  if (name === 'ExpiredToken' || name === 'ExpiredTokenException') suggestions.push('clear cached sessions with `vault clear`')
-  if (name === 'InvalidClientTokenId') suggestions.push('the stored access key is unknown to AWS: store a valid one with `vault add`')
-  if (name === 'SignatureDoesNotMatch') suggestions.push('the stored secret key is wrong: store the right one with `vault add`')
-  if (/MultiFactorAuthentication|MFA/i.test(message)) suggestions.push('check mfa_serial in the profile and that the code is current')
-  if (/DurationSeconds/.test(message)) suggestions.push("ask for less with --duration, or raise the role's MaxSessionDuration")
-  return new VaultError('STS_FAILED', `${action} failed: ${name}: ${message}`, {cause: error, suggestions})
+export async function assumeRoleWithWebIdentity(target: StsTarget, request: WebIdentityRequest): Promise<Credentials> {
+  const {AssumeRoleWithWebIdentityCommand} = await import('@aws-sdk/client-sts')
+  const client = await stsClient(target)
+  try {
+    const result = await client.send(
+      new AssumeRoleWithWebIdentityCommand({
+        DurationSeconds: request.durationSeconds,
+        RoleArn: request.roleArn,
+        RoleSessionName: request.roleSessionName,
+        WebIdentityToken: request.webIdentityToken,
+      }),
+    )
+    return toCredentials(result)
+  } catch (error) {
+    throw stsError('AssumeRoleWithWebIdentity', error, {...errorContext(target, {}), durationSeconds: request.durationSeconds, roleArn: request.roleArn})
+  } finally {
+    client.destroy()
+  }
+}
+
+export async function getCallerIdentity(credentials: Credentials, target: StsTarget): Promise<CallerIdentity> {
+  const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
+  const client = await stsClient(target, credentials)
+  try {
+    const result = await client.send(new GetCallerIdentityCommand({}))
+    return {account: result.Account ?? '', arn: result.Arn ?? '', userId: result.UserId ?? ''}
+  } catch (error) {
+    throw stsError('GetCallerIdentity', error, errorContext(target, {}))
+  } finally {
+    client.destroy()
+  }
 }

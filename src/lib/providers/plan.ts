@@ -1,0 +1,179 @@
+/**
+ * The credential chain of a profile as a list of steps, decided before any call is made:
+ * `vault exec` runs it, `vault describe` shows it. The decisions are aws-vault v7's
+ * (vault/vault.go, TempCredentialsCreator), with two deliberate differences: a role assumed
+ * with temporary credentials is capped to the one hour AWS allows instead of failing, and
+ * every role session is cached, not only those obtained with MFA.
+ */
+import type {ResolvedProfile} from '../plugin-api/index.ts'
+
+import {missingCredentials} from './stored-credentials.ts'
+
+/** Where a step's result is cached: aws-vault's session key without its expiry. */
+export interface SessionSlot {
+  type: string
+  profileName: string
+  mfaSerial: string
+}
+
+export interface StoredCredentialsStep {
+  kind: 'stored-credentials'
+  profile: ResolvedProfile
+}
+
+export interface SourceStep {
+  kind: 'source'
+  profile: ResolvedProfile
+  /** The id of the `vault:sources` descriptor that serves the profile. */
+  sourceId: string
+  /** Set for the host's own sources, whose results the chain caches. */
+  session?: SessionSlot
+}
+
+export interface GetSessionTokenStep {
+  kind: 'get-session-token'
+  profile: ResolvedProfile
+  mfaSerial?: string
+  durationSeconds: number
+  session: SessionSlot
+}
+
+export interface AssumeRoleStep {
+  kind: 'assume-role'
+  profile: ResolvedProfile
+  roleArn: string
+  /** The device whose code goes with the request; unset when none is needed. */
+  mfaSerial?: string
+  /** The MFA was proven by the GetSessionToken session this role is assumed with. */
+  mfaChained: boolean
+  durationSeconds: number
+  /** What the profile asked for, when the one-hour chaining rule lowered it. */
+  requestedDurationSeconds: number
+  /** Assumed with temporary credentials (a session, another role, a source), so AWS allows one hour at most. */
+  chained: boolean
+  session: SessionSlot
+}
+
+export type ChainStep = StoredCredentialsStep | SourceStep | GetSessionTokenStep | AssumeRoleStep
+
+export interface ChainPlan {
+  /** From the credentials at the bottom to the profile asked for. */
+  steps: ChainStep[]
+  /** Why steps were skipped or changed, as aws-vault's debug log says it. */
+  notes: string[]
+}
+
+export interface PlanContext {
+  hasStoredCredentials(profileName: string): boolean
+  /** The id of the first `vault:sources` descriptor that matches, by priority. */
+  sourceFor(profile: ResolvedProfile): string | undefined
+  noSession: boolean
+}
+
+/** AWS limits a role assumed with temporary credentials to one hour. */
+export const roleChainingMaximumSeconds = 3600
+
+/** The session types of the host's own sources, keyed as aws-vault keys them. */
+const builtinSourceSessions: Readonly<Record<string, (profile: ResolvedProfile) => SessionSlot>> = {
+  'credential-process': (profile) => ({mfaSerial: '', profileName: profile.name, type: 'credential_process'}),
+  sso: (profile) => ({mfaSerial: profile.ssoStartUrl ?? '', profileName: profile.name, type: 'sso.GetRoleCredentials'}),
+  'web-identity': (profile) => ({mfaSerial: '', profileName: profile.name, type: 'sts.AssumeRoleWithWebIdentity'}),
+}
+
+export function planChain(profile: ResolvedProfile, context: PlanContext): ChainPlan {
+  const planner = new Planner(context)
+  planner.visit(profile, undefined)
+  return {notes: planner.notes, steps: planner.steps}
+}
+
+class Planner {
+  readonly steps: ChainStep[] = []
+  readonly notes: string[] = []
+  private readonly context: PlanContext
+  /** The mfa_serial a GetSessionToken below has proven, so roles above need no code. */
+  private chainedMfa = ''
+
+  constructor(context: PlanContext) {
+    this.context = context
+  }
+
+  visit(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
+    const stored = this.context.hasStoredCredentials(profile.name)
+    const source = profile.sourceProfile
+    if (stored || source) {
+      if (stored) {
+        this.steps.push({kind: 'stored-credentials', profile})
+      } else if (source) {
+        this.notes.push(`profile ${profile.name}: sourcing credentials from profile ${source.name}`)
+        this.visit(source, profile)
+      }
+      if (profile.roleArn) {
+        this.assumeRole(profile, profile.roleArn)
+        return
+      }
+      if (stored) this.sessionToken(profile, chainedFrom)
+      return
+    }
+    const sourceId = this.context.sourceFor(profile)
+    if (sourceId !== undefined) {
+      const session = builtinSourceSessions[sourceId]?.(profile)
+      this.steps.push({kind: 'source', profile, sourceId, ...(session ? {session} : {})})
+      return
+    }
+    throw missingCredentials(profile.name)
+  }
+
+  private sessionToken(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
+    const refusal = this.getSessionTokenRefusal(profile, chainedFrom)
+    if (refusal) {
+      this.notes.push(`profile ${profile.name}: skipping GetSessionToken because ${refusal}`)
+      return
+    }
+    const mfaSerial = profile.mfaSerial ?? ''
+    this.chainedMfa = mfaSerial
+    this.steps.push({
+      durationSeconds: chainedFrom ? profile.chainedGetSessionTokenDuration : profile.nonChainedGetSessionTokenDuration,
+      kind: 'get-session-token',
+      profile,
+      session: {mfaSerial, profileName: profile.name, type: 'sts.GetSessionToken'},
+      ...(mfaSerial ? {mfaSerial} : {}),
+    })
+  }
+
+  /** Why GetSessionToken must not wrap these stored keys, or undefined when it may. */
+  private getSessionTokenRefusal(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): string | undefined {
+    if (this.context.noSession) return 'sessions are disabled (--no-session)'
+    if (!chainedFrom) return undefined
+    if (!chainedFrom.mfaSerial) return `profile '${chainedFrom.name}' has no MFA serial defined`
+    if (!profile.mfaSerial) return `profile '${profile.name}' has no MFA serial defined`
+    if (chainedFrom.mfaSerial !== profile.mfaSerial) return `MFA serial doesn't match profile '${chainedFrom.name}'`
+    if (chainedFrom.assumeRoleDuration > roleChainingMaximumSeconds) {
+      return `duration ${chainedFrom.assumeRoleDuration}s in profile '${chainedFrom.name}' is greater than the AWS maximum ${roleChainingMaximumSeconds}s for chaining MFA`
+    }
+    return undefined
+  }
+
+  private assumeRole(profile: ResolvedProfile, roleArn: string): void {
+    // Only long-term keys may ask for more than an hour: a session, a role or a source's credentials may not.
+    const chained = this.steps.at(-1)?.kind !== 'stored-credentials'
+    const mfaChained = Boolean(profile.mfaSerial) && profile.mfaSerial === this.chainedMfa
+    const requested = profile.assumeRoleDuration
+    const durationSeconds = chained ? Math.min(requested, roleChainingMaximumSeconds) : requested
+    if (durationSeconds < requested) {
+      this.notes.push(`profile ${profile.name}: role chaining allows one hour, so AssumeRole asks for ${durationSeconds}s instead of ${requested}s`)
+    }
+    this.steps.push({
+      chained,
+      durationSeconds,
+      kind: 'assume-role',
+      mfaChained,
+      profile,
+      requestedDurationSeconds: requested,
+      roleArn,
+      // Keyed by the device behind the session even when the code was proven by GetSessionToken,
+      // so a session without MFA is never mistaken for one with it.
+      session: {mfaSerial: profile.mfaSerial ?? '', profileName: profile.name, type: 'sts.AssumeRole'},
+      ...(profile.mfaSerial && !mfaChained ? {mfaSerial: profile.mfaSerial} : {}),
+    })
+  }
+}
