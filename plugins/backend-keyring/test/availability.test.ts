@@ -52,7 +52,8 @@ describe('OS keyring backend without a session bus', function () {
 
 describe('OS keyring backend descriptors', function () {
   it('registers "keyring" at priority 30 and aws-vault\'s id for this platform just below it', async function () {
-    const awsVaultId = {darwin: 'keychain', win32: 'wincred'}[process.platform as string] ?? 'secret-service'
+    const platformIds: Record<string, string> = {darwin: 'keychain', win32: 'wincred'}
+    const awsVaultId = platformIds[process.platform] ?? 'secret-service'
     const list = await backends()
     expect(list.map((descriptor) => [descriptor.id, descriptor.priority])).to.deep.equal([
       ['keyring', 30],
