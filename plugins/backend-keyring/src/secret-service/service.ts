@@ -1,4 +1,5 @@
 import {DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
+import {DH_ALGORITHM, dhOffer, plainTransport, type SecretTransport} from './transport.ts'
 
 const DEST = 'org.freedesktop.secrets'
 const ROOT = '/org/freedesktop/secrets'
@@ -38,14 +39,20 @@ export interface NewItem {
   contentType: string
 }
 
+interface Session {
+  path: string
+  transport: SecretTransport
+}
+
 /**
  * A client of the freedesktop Secret Service API (gnome-keyring, KWallet, KeePassXC) over
- * one bus connection and one session. The session uses the `plain` algorithm, as aws-vault
- * does: the secret crosses the local bus socket, which only the user can reach.
+ * one bus connection and one session. Secrets cross the bus encrypted when the service
+ * offers the spec's Diffie-Hellman session, and in the clear (as aws-vault sends them) only
+ * when it does not.
  */
 export class SecretService {
   readonly #bus: DBusClient
-  #session: Promise<string> | undefined
+  #session: Promise<Session> | undefined
 
   constructor(bus: DBusClient) {
     this.#bus = bus
@@ -115,12 +122,13 @@ export class SecretService {
   /** Creates an item, or replaces the one with the same attributes when `replace`. */
   async createItem(collection: string, item: NewItem, replace: boolean): Promise<string> {
     const session = await this.#openSession()
+    const {parameters, value} = session.transport.seal(item.secret)
     const [path, prompt] = (await this.#call(collection, COLLECTION, 'CreateItem', 'a{sv}(oayays)b', [
       [
         ['org.freedesktop.Secret.Item.Label', ['s', item.label]],
         ['org.freedesktop.Secret.Item.Attributes', ['a{ss}', Object.entries(item.attributes)]],
       ],
-      [session, Buffer.alloc(0), Buffer.from(item.secret), item.contentType],
+      [session.path, parameters, value, item.contentType],
       replace,
     ])) as [string, string]
     if (prompt === NO_PROMPT) return path
@@ -129,8 +137,8 @@ export class SecretService {
 
   async getSecret(item: string): Promise<Uint8Array> {
     const session = await this.#openSession()
-    const [[, , value]] = (await this.#call(item, ITEM, 'GetSecret', 'o', [session])) as [[string, Buffer, Buffer, string]]
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    const [[, parameters, value]] = (await this.#call(item, ITEM, 'GetSecret', 'o', [session.path])) as [[string, Buffer, Buffer, string]]
+    return session.transport.open(parameters, value)
   }
 
   async deleteItem(item: string): Promise<void> {
@@ -138,15 +146,30 @@ export class SecretService {
     if (prompt !== NO_PROMPT) await this.#prompt(prompt, 'deleting an item', 'other')
   }
 
-  #openSession(): Promise<string> {
-    this.#session ??= this.#call(ROOT, SERVICE, 'OpenSession', 'sv', ['plain', ['s', '']]).then(
-      (body) => body[1] as string,
-      (error: unknown) => {
-        this.#session = undefined
-        throw error
-      },
-    )
+  /** The algorithm the session negotiated: shown by tests, never chosen by callers. */
+  async transferAlgorithm(): Promise<string> {
+    return (await this.#openSession()).transport === plainTransport ? 'plain' : DH_ALGORITHM
+  }
+
+  #openSession(): Promise<Session> {
+    this.#session ??= this.#negotiate().catch((error: unknown) => {
+      this.#session = undefined
+      throw error
+    })
     return this.#session
+  }
+
+  async #negotiate(): Promise<Session> {
+    const offer = dhOffer()
+    try {
+      const [output, path] = (await this.#call(ROOT, SERVICE, 'OpenSession', 'sv', [DH_ALGORITHM, ['ay', offer.publicKey]])) as [unknown, string]
+      const servicePublicKey = variantValue(output)
+      if (Buffer.isBuffer(servicePublicKey)) return {path, transport: offer.complete(servicePublicKey)}
+    } catch (error) {
+      if (!(error instanceof DBusError) || error.dbusName !== 'org.freedesktop.DBus.Error.NotSupported') throw error
+    }
+    const [, path] = (await this.#call(ROOT, SERVICE, 'OpenSession', 'sv', ['plain', ['s', '']])) as [unknown, string]
+    return {path, transport: plainTransport}
   }
 
   /** Runs a prompt and returns its result; throws PromptDismissed when it was dismissed. */

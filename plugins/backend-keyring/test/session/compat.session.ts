@@ -67,6 +67,15 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
     }
   })
 
+  it('sends secrets over the bus encrypted (the spec\'s Diffie-Hellman session), not in the clear', async function () {
+    const service = await connectSecretService(sessionEnv())
+    try {
+      expect(await service.transferAlgorithm()).to.equal('dh-ietf1024-sha256-aes128-cbc-pkcs7')
+    } finally {
+      service.close()
+    }
+  })
+
   it('overwrites in place: one item per key, as aws-vault replaces on write', async function () {
     const keyring = await openDefault()
     await keyring.set({key: 'twice', data: new TextEncoder().encode('one')})
