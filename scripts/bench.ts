@@ -1,0 +1,112 @@
+// `npm run bench`: wall time of vault's hot paths as ratios against `node -e 0`, measured in the same run.
+// Medians of repeated sequential runs; the built CLI, a file store and the project's AWS emulator.
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpus, tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {startEmulator} from '../test/helpers/emulator.ts'
+
+const root = join(import.meta.dirname, '..')
+const vault = join(root, 'bin', 'run.js')
+const runs = Number(process.env.BENCH_RUNS ?? 15)
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+/** Runs a command to completion without blocking this process: the emulator answers from here. */
+function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint()
+    const child = spawn(command, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const elapsed = Number(process.hrtime.bigint() - start) / 1e6
+      if (code === 0) resolve(elapsed)
+      else reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))
+    })
+  })
+}
+
+async function time(command: string, args: string[], env: Record<string, string>): Promise<number> {
+  const samples: number[] = []
+  for (let i = 0; i < runs + 1; i++) {
+    const elapsed = await run(command, args, env)
+    if (i > 0) samples.push(elapsed) // the first run warms caches and is discarded
+  }
+  return median(samples)
+}
+
+function profiles(count: number): string {
+  const lines = ['[profile hot]', 'region = eu-west-1', '']
+  for (let i = 0; i < count - 1; i++) {
+    lines.push(`[profile org-${i}]`, `sso_start_url = https://example.awsapps.com/start`, `sso_region = us-east-1`, `sso_account_id = ${String(100000000000 + i)}`, 'sso_role_name = Admin', 'region = us-east-1', '')
+  }
+  return lines.join('\n')
+}
+
+const emulator = await startEmulator({users: [{name: 'bench'}]})
+const home = mkdtempSync(join(tmpdir(), 'vault-bench-'))
+try {
+  const key = emulator.credentials('bench')
+  const configFile = join(home, '.aws', 'config')
+  mkdirSync(join(home, '.aws'), {recursive: true})
+  writeFileSync(configFile, profiles(10))
+  const env: Record<string, string> = {
+    AWS_CONFIG_FILE: configFile,
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_VAULT_BACKEND: 'file',
+    AWS_VAULT_FILE_DIR: join(home, 'keys'),
+    AWS_VAULT_FILE_PASSPHRASE: 'bench',
+    HOME: home,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+  }
+  await run(process.execPath, [vault, 'add', 'hot', '--env', '--no-add-config'], {
+    ...env,
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+  })
+  // One real GetSessionToken: every measured `exec` after this reuses the cached session.
+  await run(process.execPath, [vault, 'exec', 'hot', '--json'], env)
+
+  const node = process.execPath
+  const baseline = await time(node, ['-e', '0'], env)
+  const rows: [string, number][] = []
+  const measure = async (label: string, command: string, args: string[], extraEnv: Record<string, string> = {}) => {
+    const ms = await time(command, args, {...env, ...extraEnv})
+    rows.push([label, ms])
+    process.stderr.write(`${label}: ${ms.toFixed(1)} ms\n`)
+  }
+  await measure('vault --version', node, [vault, '--version'])
+  await measure('vault list', node, [vault, 'list'])
+  await measure('vault exec hot --json (cached session)', node, [vault, 'exec', 'hot', '--json'])
+  await measure('vault exec hot -- true (cached session)', node, [vault, 'exec', 'hot', '--', 'true'])
+  if (existsSync('/usr/bin/aws')) {
+    const credentialsFile = join(home, '.aws', 'credentials')
+    writeFileSync(credentialsFile, `[hot]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`)
+    await measure('peer: aws configure export-credentials --profile hot', '/usr/bin/aws', ['configure', 'export-credentials', '--profile', 'hot'], {AWS_SHARED_CREDENTIALS_FILE: credentialsFile})
+  }
+  for (const count of [10, 1000, 10000]) {
+    writeFileSync(configFile, profiles(count))
+    await measure(`vault list, ${count} profiles`, node, [vault, 'list'])
+    await measure(`vault exec hot --json, ${count} profiles`, node, [vault, 'exec', 'hot', '--json'])
+  }
+
+  const lines = [
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, median of ${runs} runs after one warm-up.`,
+    '',
+    '| what | median ms | × node -e 0 |',
+    '|---|---:|---:|',
+    `| node -e 0 (baseline) | ${baseline.toFixed(1)} | 1.00 |`,
+    ...rows.map(([label, ms]) => `| ${label} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`),
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+} finally {
+  await emulator.stop()
+  rmSync(home, {force: true, recursive: true})
+}
