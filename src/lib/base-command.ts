@@ -113,6 +113,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     const deps = chainDepsFor({
       env,
       keyring,
+      lockScope: JSON.stringify([this.backendId, homedir(), ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? '')]),
       log: this.log_debug,
       minTtlSeconds: minTtlSeconds(env),
       prompt,

@@ -3,11 +3,10 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {lockTimeout} from './socket-lock.ts'
 
 /** How long a holder may go without refreshing its lock before others take it over. */
-const staleMs = 10_000
-const updateMs = 2_000
+const defaultStaleMs = 10_000
 
 /** A lock directory next to `path` (proper-lockfile), taken over when its holder stopped refreshing it. */
-export async function acquireFileLock(path: string, deadline: number, onWait: () => void): Promise<() => Promise<void>> {
+export async function acquireFileLock(path: string, deadline: number, onWait: () => void, staleMs = defaultStaleMs): Promise<() => Promise<void>> {
   const {default: lockfile} = await import('proper-lockfile')
   for (;;) {
     try {
@@ -15,7 +14,7 @@ export async function acquireFileLock(path: string, deadline: number, onWait: ()
         realpath: false,
         retries: 0,
         stale: staleMs,
-        update: updateMs,
+        update: Math.max(1000, Math.floor(staleMs / 5)),
         // Losing the lock to a takeover only means another process may call STS too: not worth a crash.
         onCompromised: () => {},
       })

@@ -30,6 +30,8 @@ export interface LockOptions {
   strategy?: LockStrategy
   /** Directory of the lock files of the `file` strategy. */
   directory?: string
+  /** How long a `file` lock may go unrefreshed before it is taken over (at least 2 s). */
+  staleMs?: number
 }
 
 const defaultTimeoutMs = 10 * 60_000
@@ -59,7 +61,7 @@ export async function acquireLock(name: string, options: LockOptions = {}): Prom
     if (strategy === 'socket') return await acquireSocketLock(`vault-lock-${token}`, deadline, onWait)
     const directory = options.directory ?? defaultLockDirectory()
     mkdirSync(directory, {mode: 0o700, recursive: true})
-    return await acquireFileLock(join(directory, token), deadline, onWait)
+    return await acquireFileLock(join(directory, token), deadline, onWait, options.staleMs)
   } catch (error) {
     if ((error as {code?: unknown}).code === 'LOCK_TIMEOUT') {
       throw new VaultError('LOCK_TIMEOUT', `another vault process has been getting "${name}" for ${Math.round(timeoutMs / 1000)}s`, {

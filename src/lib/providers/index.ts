@@ -25,6 +25,8 @@ export interface ChainSetup {
   /** Defaults to a line on stderr. */
   notice?: Logger
   lock?: LockRunner
+  /** What tells this store apart from others (backend and its settings): locks are per store. */
+  lockScope?: string
   now?: () => Date
 }
 
@@ -33,7 +35,8 @@ export function chainDepsFor(setup: ChainSetup): ChainDeps {
   const log = setup.log
   const lock: LockRunner =
     setup.lock ??
-    ((name, work) => withLock(name, work, {onWait: () => log(`waiting for another vault process getting ${name}`)}))
+    ((name, work) =>
+      withLock(`${setup.lockScope ?? ''}\0${name}`, work, {onWait: () => log(`waiting for another vault process getting ${name}`)}))
   return {
     credentials: new CredentialStore(setup.keyring),
     env: setup.env,
