@@ -6,8 +6,12 @@ import {join} from 'node:path'
 const root = join(import.meta.dirname, '..')
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 
+// dist/ is overwritten in place, not deleted first: a test running the built CLI meanwhile keeps working.
+// `npm run build -- --clean` starts from an empty dist/.
+const clean = process.argv.includes('--clean')
+
 function compile(dir: string): void {
-  rmSync(join(dir, 'dist'), {force: true, recursive: true})
+  if (clean) rmSync(join(dir, 'dist'), {force: true, recursive: true})
   try {
     execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {stdio: 'inherit'})
   } catch {
