@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {homedir} from 'node:os'
 
-import type {BackendContext, Credentials, Keyring, MfaPrompt, ResolvedProfile} from './plugin-api/index.ts'
+import type {BackendContext, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
 
 import {type AwsConfigFile, loadConfigFile, minTtlSeconds, parseGoDuration, resolveProfile} from './config/index.ts'
 import {CredentialStore} from './keyring/credential-store.ts'
@@ -10,7 +10,7 @@ import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
 import {createDebugLogger, type Logger} from './log.ts'
 import {PluginRegistry} from './registry/index.ts'
-import {promptLine, promptSecret} from './terminal/prompts.ts'
+import {promptSecret} from './terminal/prompts.ts'
 
 export type VaultFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VaultCommand)['baseFlags'] & T['flags']>
 export type VaultArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -124,9 +124,36 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     return {credentials: await provider(), profile}
   }
 
-  /** The prompt driver that asks for MFA codes when neither --mfa-token nor mfa_process gives one. */
-  protected async mfaPrompt(): Promise<MfaPrompt> {
-    return (serial) => promptLine(`Enter MFA code for ${serial}: `, 'an MFA code')
+  /**
+   * The prompt driver that asks for MFA codes when neither --mfa-token nor mfa_process gives one.
+   * A driver named with --prompt/AWS_VAULT_PROMPT is checked now, so a typo fails before any work;
+   * whether it (or the automatic choice) can run here is decided when a code is first needed,
+   * so profiles without MFA never depend on a terminal or a display.
+   * Credential servers pass `serverMode`: the terminal then belongs to the command they run.
+   */
+  protected async mfaPrompt(options: {serverMode?: boolean} = {}): Promise<MfaPrompt> {
+    const requested = (this.flags as {prompt?: string}).prompt?.trim() || undefined
+    const {chooseDriver, guardDriver, requestedDriver} = await import('./prompt/select-driver.ts')
+    if (requested) {
+      requestedDriver(await this.registry.prompts(), requested)
+      this.reportPluginWarnings()
+    }
+    const ctx: PromptContext = {debug: this.log_debug, env: this.vaultEnv}
+    let chosen: Promise<MfaPrompt> | undefined
+    const choose = async (): Promise<MfaPrompt> => {
+      const entries = await this.registry.prompts()
+      this.reportPluginWarnings()
+      const {descriptor, plugin} = await chooseDriver(entries, {requested, serverMode: options.serverMode ?? false}, ctx)
+      this.log_debug(`using prompt driver "${descriptor.id}" from ${plugin.name}`)
+      return guardDriver(descriptor.id, descriptor.create(ctx))
+    }
+    return async (mfaSerial) => {
+      chosen ??= choose().catch((error: unknown) => {
+        chosen = undefined
+        throw error
+      })
+      return (await chosen)(mfaSerial)
+    }
   }
 
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
