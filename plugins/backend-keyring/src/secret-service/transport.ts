@@ -24,7 +24,9 @@ export interface DhOffer {
 
 export function dhOffer(): DhOffer {
   const group = getDiffieHellman('modp2')
-  const publicKey = group.generateKeys()
+  // Left-padded to the prime's length: Node drops leading zero bytes.
+  const raw = group.generateKeys()
+  const publicKey = Buffer.concat([Buffer.alloc(group.getPrime().length - raw.length), raw])
   return {
     publicKey,
     complete(servicePublicKey) {
