@@ -3,6 +3,7 @@ import {execFile} from 'node:child_process'
 import type {MfaPrompt, ResolvedProfile} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {commandEnvironment} from './sources/run-command.ts'
 
 /** Gives the MFA code for a device, for the step of `profile` that needs it. */
 export type MfaCodes = (mfaSerial: string, profile: ResolvedProfile) => Promise<string>
@@ -26,7 +27,7 @@ export function mfaCodes(options: {mfaToken?: string; prompt: MfaPrompt}): MfaCo
 
 function runMfaProcess(command: string, profileName: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command], {timeout: 60_000}, (error, stdout) => {
+    execFile('/bin/sh', ['-c', command], {env: commandEnvironment(process.env), timeout: 5 * 60_000}, (error, stdout) => {
       if (error) {
         reject(
           new VaultError('MFA_FAILED', `mfa_process of profile "${profileName}" failed (${error.code ?? error.signal ?? 'error'})`, {
