@@ -33,6 +33,7 @@ export const ErrorCodes = {
   LOCK_TIMEOUT: 'failure',
   PROMPT_UNKNOWN: 'usage',
   PROMPT_UNAVAILABLE: 'usage',
+  SERVER_FAILED: 'failure',
   INTERNAL: 'failure',
 } as const satisfies Record<string, ExitCodeName>
 

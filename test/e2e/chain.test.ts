@@ -1,4 +1,8 @@
 import {expect} from 'chai'
+import {execFile} from 'node:child_process'
+import {promisify} from 'node:util'
+
+import {vaultBin} from '../helpers/cli.ts'
 
 import type {Emulator, Seed} from '../helpers/emulator.ts'
 import {ChainWorld, parseEnv} from './chain-helpers.ts'
@@ -233,6 +237,29 @@ describe('credential chains against the emulator (built binary)', function () {
       expect(result.stderr).to.equal('vault: profile bob-noregion has no region: using us-east-1 for STS\n')
       expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
       expect(parseEnv(result.stdout)).not.to.have.property('AWS_REGION')
+    })
+  })
+
+  describe('the real AWS CLI v2 with credential_process = vault exec <profile> --json', () => {
+    it('calls the emulator as the role, with one MFA code for two CLI calls', async () => {
+      const aws = world.aws
+      // The CLI runs vault with its own environment: the sandbox's, which points vault at the emulator.
+      world.sandbox.writeConfig(`${config(aws)}
+[profile via-vault]
+region = eu-west-1
+credential_process = ${process.execPath} ${vaultBin} exec admin --json
+`)
+      const cli = (args: string[], extra: Record<string, string> = {}) =>
+        promisify(execFile)('/usr/bin/aws', [...args, '--endpoint-url', aws.url, '--output', 'json'], {
+          env: {...world.sandbox.env({AWS_ENDPOINT_URL: aws.url, ...extra}), AWS_SHARED_CREDENTIALS_FILE: '/dev/null', PATH: '/usr/bin:/bin'},
+        })
+      // The MFA session of alice, made once; the CLI's runs of vault reuse it (they could not ask for a code).
+      await world.credentials('alice', ['--mfa-token', aws.totp(SERIAL)])
+      const first = JSON.parse((await cli(['sts', 'get-caller-identity', '--profile', 'via-vault'])).stdout) as {Arn: string}
+      const second = JSON.parse((await cli(['sts', 'get-caller-identity', '--profile', 'via-vault'])).stdout) as {Arn: string}
+      expect(first.Arn).to.match(/:assumed-role\/admin\//)
+      expect(second.Arn).to.equal(first.Arn)
+      expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken', 'AssumeRole'])
     })
   })
 
