@@ -34,6 +34,10 @@ export const ErrorCodes = {
   PROMPT_UNKNOWN: 'usage',
   PROMPT_UNAVAILABLE: 'usage',
   SERVER_FAILED: 'failure',
+  IAM_FAILED: 'failure',
+  ACCESS_KEY_LIMIT: 'failure',
+  ROTATION_FAILED: 'failure',
+  FEDERATION_FAILED: 'failure',
   INTERNAL: 'failure',
 } as const satisfies Record<string, ExitCodeName>
 

@@ -62,6 +62,7 @@ describe('vault describe (built binary)', function () {
     expect(description.chain[2]).to.deep.include({mfa: 'chained'})
     expect(description.chain[3]).to.deep.include({duration_seconds: 3600, requested_duration_seconds: 7200, role_session_name: 'deep-work'})
     expect(description.mfa_prompts).to.deep.equal([world.serial('alice')])
+    expect(description.notes).not.to.include('profile deep has no region: its STS calls go to us-east-1')
     expect(world.aws.calls).to.deep.equal([])
   })
 
@@ -101,6 +102,12 @@ describe('vault describe (built binary)', function () {
     expect(profile.config.mfa_serial).to.deep.include({from: 'AWS_MFA_SERIAL', origin: 'env'})
     expect(chain.map((step) => `${step.action} ${step.duration_seconds ?? ''}`.trim())).to.deep.equal(['stored_credentials', 'AssumeRole 7200'])
     expect(chain[1]).to.deep.include({mfa: 'code', region: 'ap-south-1'})
+  })
+
+  it('says when STS falls back to us-east-1', async () => {
+    world.sandbox.writeConfig(config(world.aws).replace('[default]\nregion = eu-west-1\n', ''))
+    const {notes} = await describeJson('deep')
+    expect(notes).to.include.members(['profile alice has no region: its STS calls go to us-east-1', 'profile deep has no region: its STS calls go to us-east-1'])
   })
 
   it('never prints the values of secret-looking keys', async () => {

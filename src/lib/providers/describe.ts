@@ -157,11 +157,17 @@ export async function describeChain(profile: ProfileWithOrigins, plan: ChainPlan
     }
     if (step.mfa === 'code' && step.mfa_serial) prompts.push(step.mfa_serial)
   }
+  const notes = [...plan.notes]
+  for (const step of plan.steps) {
+    if ((step.kind === 'get-session-token' || step.kind === 'assume-role') && resolveStsTarget(step.profile, deps.env).regionDefaulted) {
+      notes.push(`profile ${step.profile.name} has no region: its STS calls go to us-east-1`)
+    }
+  }
   return {
     chain: described,
     mfa_prompts: prompts.reverse(),
     min_ttl_seconds: deps.minTtlSeconds,
-    notes: plan.notes,
+    notes,
     profile: describeProfile(profile),
     source_profiles: sources,
   }
