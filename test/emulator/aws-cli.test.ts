@@ -16,7 +16,9 @@ const scenario = <T>(run: () => Promise<T>): Promise<T> => {
   return promise
 }
 
-describe('emulator: the AWS CLI v2 as client', () => {
+describe('emulator: the AWS CLI v2 as client', function () {
+  // Each CLI start costs most of a CPU-second; a loaded machine stretches that.
+  this.timeout(60_000)
   let aws: Emulator
   let cli: AwsCli
   let scenarios: {

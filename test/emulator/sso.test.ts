@@ -86,12 +86,15 @@ describe('emulator: IAM Identity Center (SSO-OIDC and portal)', () => {
     })
 
     it('answers polling faster than the interval with SlowDownException', async () => {
-      const {poll} = await startFlow()
+      // A long interval keeps "too soon" true however slowly this machine runs.
+      aws.seed({sso: {deviceInterval: 30}})
+      const {device, poll} = await startFlow()
+      expect(device.interval).to.equal(30)
       await rejection(poll())
       const tooSoon = await rejection(poll())
       expect(tooSoon).to.be.instanceOf(SlowDownException)
       expect((tooSoon as SlowDownException).error).to.equal('slow_down')
-      aws.advance(1)
+      aws.advance(30)
       expect(await rejection(poll())).to.be.instanceOf(AuthorizationPendingException)
     })
 
