@@ -1,10 +1,11 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {homedir} from 'node:os'
 
-import type {BackendContext, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
+import type {BackendContext, CredentialProvider, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
 
 import {type AwsConfigFile, loadConfigFile, minTtlSeconds, parseGoDuration, resolveProfile} from './config/index.ts'
 import {CredentialStore} from './keyring/credential-store.ts'
+import {itemCodec} from './keyring/item-codec.ts'
 import {SessionStore} from './keyring/session-store.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
@@ -45,6 +46,11 @@ export interface CredentialFlagValues {
 export interface ProfileCredentials {
   profile: ResolvedProfile
   credentials: Credentials
+}
+
+export interface ProfileCredentialProvider {
+  profile: ResolvedProfile
+  provider: CredentialProvider
 }
 
 /**
@@ -94,6 +100,16 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
 
   /** Resolves the profile and obtains its credentials through the provider chain. */
   protected async profileCredentials(name: string, flags: CredentialFlagValues): Promise<ProfileCredentials> {
+    const {profile, provider} = await this.profileCredentialProvider(name, flags)
+    return {credentials: await provider(), profile}
+  }
+
+  /**
+   * The profile and a provider that walks its chain afresh on each call (cached sessions with
+   * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
+   * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
+   */
+  protected async profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
     const env = this.vaultEnv
     const config = await this.awsConfig()
     const profile = resolveProfile(config, name, {
@@ -109,7 +125,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
     this.reportPluginWarnings()
     const {credentialProvider, chainDepsFor} = await import('./providers/index.ts')
-    const prompt = await this.mfaPrompt()
+    const prompt = await this.mfaPrompt(options)
     const deps = chainDepsFor({
       env,
       keyring,
@@ -120,8 +136,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       sources,
       ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
     })
-    const provider = await credentialProvider(profile, deps, {noSession: flags['no-session']})
-    return {credentials: await provider(), profile}
+    const chainOptions = {noSession: flags['no-session']}
+    return {profile, provider: async () => (await credentialProvider(profile, deps, chainOptions))()}
   }
 
   /**
@@ -199,6 +215,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       debug: this.log_debug,
       env: this.vaultEnv,
       homedir: homedir(),
+      items: itemCodec,
       promptSecret: (message) => promptSecret(message, 'the backend passphrase'),
     }
   }
