@@ -1,0 +1,209 @@
+// Real stores for the end-to-end backend tests: the pass plugin linked into a throwaway
+// XDG data dir, a GPG key and pass store, a gnome-keyring-daemon on a private session bus,
+// and files written by an independent JOSE implementation as aws-vault writes them.
+import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import nodeJose from 'node-jose'
+
+import {DBusClient} from '../../plugins/backend-keyring/src/dbus/client.ts'
+import {generateKey, gpgHome, passCli, passEnv, type GpgHome} from '../../plugins/backend-pass/test/support.ts'
+import {repoRoot, type Sandbox} from '../helpers/cli.ts'
+
+export const passPluginDir = join(repoRoot, 'plugins', 'backend-pass')
+
+/** XDG dirs inside the sandbox, so installing or linking a plugin never touches the user's. */
+export function xdgEnv(sandbox: Sandbox): Record<string, string> {
+  return {
+    XDG_CACHE_HOME: join(sandbox.home, '.cache'),
+    XDG_CONFIG_HOME: join(sandbox.home, '.config'),
+    XDG_DATA_HOME: join(sandbox.home, '.local', 'share'),
+  }
+}
+
+/** Links the installable pass plugin into the sandbox user's plugins, as `vault plugins link` does for a user. */
+export async function linkPassPlugin(sandbox: Sandbox): Promise<void> {
+  const result = await sandbox.run(['plugins', 'link', passPluginDir, '--no-install'], {env: xdgEnv(sandbox)})
+  if (result.code !== 0) throw new Error(`vault plugins link failed: ${result.stderr}`)
+}
+
+/** A throwaway GPG key and an initialised pass store inside the sandbox. */
+export interface PassStore {
+  store: string
+  gnupg: GpgHome
+  id: string
+  /** What vault needs to find the store and the key. */
+  env: Record<string, string>
+  cli(args: string[], input?: string): Promise<{stdout: string; stderr: string}>
+}
+
+export async function makePassStore(sandbox: Sandbox, options: {initialise?: boolean; id?: string} = {}): Promise<PassStore> {
+  const id = options.id ?? 'vault-e2e@example.invalid'
+  const gnupg = await gpgHome(sandbox.home, '.gnupg-e2e')
+  await generateKey(gnupg.path, id)
+  const store = join(sandbox.home, '.password-store')
+  const cliEnv = passEnv(sandbox.home, gnupg.path, {PASSWORD_STORE_DIR: store})
+  if (options.initialise ?? true) await passCli(cliEnv, ['init', id])
+  return {
+    store,
+    gnupg,
+    id,
+    env: {GNUPGHOME: gnupg.path, AWS_VAULT_PASS_PASSWORD_STORE_DIR: store},
+    cli: (args, input) => passCli(cliEnv, args, input),
+  }
+}
+
+/** aws-vault's keyring item JSON (Go's encoding of keyring.Item) around `data`. */
+export function awsVaultItemJson(key: string, data: string, label = ''): string {
+  return JSON.stringify({
+    Key: key,
+    Data: Buffer.from(data, 'utf8').toString('base64'),
+    Label: label,
+    Description: '',
+    KeychainNotTrustApplication: false,
+    KeychainNotSynchronizable: false,
+  })
+}
+
+/** The credentials JSON aws-vault v7 stores for `aws-vault add` (Go's aws.Credentials). */
+export function awsVaultCredentialsJson(accessKeyId: string, secretAccessKey: string): string {
+  return JSON.stringify({AccessKeyID: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: '', Source: '', CanExpire: false, Expires: '0001-01-01T00:00:00Z'})
+}
+
+/** Writes one item file as aws-vault's file backend does, with node-jose rather than our code. */
+export async function writeAwsVaultFile(dir: string, key: string, data: string, passphrase: string): Promise<void> {
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  const jwk = await nodeJose.JWK.asKey({kty: 'oct', k: Buffer.from(passphrase, 'utf8').toString('base64url')})
+  // The header aws-vault's JOSE library writes, `created` in Go's time format included.
+  const fields = {alg: 'PBES2-HS256+A128KW', created: '2024-03-05 10:11:12.123456789 +0100 CET m=+0.004512345', enc: 'A256GCM', p2c: 8192, p2s: randomBytes(12).toString('base64url')}
+  const token = await nodeJose.JWE.createEncrypt({format: 'compact', contentAlg: 'A256GCM', fields}, jwk)
+    .update(Buffer.from(awsVaultItemJson(key, data, `aws-vault (${key})`), 'utf8'))
+    .final()
+  const name = key.replace(/[%/]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+  writeFileSync(join(dir, name), String(token), {mode: 0o600})
+}
+
+const SECRETS = 'org.freedesktop.secrets'
+const SECRETS_ROOT = '/org/freedesktop/secrets'
+// gnome-keyring's interface for making and unlocking collections with a password sent over
+// the bus: how a test gets collections without a graphical prompter.
+const GNOME_INTERNAL = 'org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface'
+const COLLECTION_PASSWORD = 'e2e collection password'
+
+/**
+ * A private session bus with an unlocked gnome-keyring-daemon in a throwaway HOME, started by
+ * the test itself; `stop` ends the bus, and the daemon with it.
+ */
+export class SecretServiceSession {
+  readonly env: Record<string, string>
+  readonly #child: ChildProcessWithoutNullStreams
+
+  private constructor(child: ChildProcessWithoutNullStreams, env: Record<string, string>) {
+    this.#child = child
+    this.env = env
+  }
+
+  static async start(root: string): Promise<SecretServiceSession> {
+    const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: apt-get install -y --no-install-recommends dbus gnome-keyring libsecret-tools`)
+    const home = join(root, 'keyring-home')
+    const runtime = join(root, 'keyring-runtime')
+    mkdirSync(home, {mode: 0o700, recursive: true})
+    mkdirSync(runtime, {mode: 0o700, recursive: true})
+    // The shell reports the bus address once the daemon is up, then holds the session open
+    // until its stdin closes.
+    const script = `printf '%s' "$PW" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null || exit 97
+echo "BUS=$DBUS_SESSION_BUS_ADDRESS"
+exec cat >/dev/null`
+    const child = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
+      env: {PATH: process.env.PATH, HOME: home, XDG_RUNTIME_DIR: runtime, LANG: 'C.UTF-8', PW: 'e2e login password'},
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const address = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      let err = ''
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        const match = /^BUS=(.+)$/m.exec(out)
+        if (match?.[1]) resolve(match[1])
+      })
+      child.on('exit', (code) => reject(new Error(`dbus-run-session exited (${code}) before the keyring was up: ${err}`)))
+    })
+    return new SecretServiceSession(child, {DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: runtime})
+  }
+
+  async #withSession<T>(work: (client: DBusClient, session: string) => Promise<T>): Promise<T> {
+    const client = await DBusClient.connect(this.env.DBUS_SESSION_BUS_ADDRESS!, 5000)
+    try {
+      const [, session] = await client.call({destination: SECRETS, path: SECRETS_ROOT, interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', ['s', '']]})
+      return await work(client, session as string)
+    } finally {
+      client.close()
+    }
+  }
+
+  /** Creates an unlocked collection labelled `name`; gnome-keyring derives its object path from the label. */
+  createCollection(name: string): Promise<string> {
+    return this.#withSession(async (client, session) => {
+      const [path] = await client.call({
+        destination: SECRETS,
+        path: SECRETS_ROOT,
+        interface: GNOME_INTERNAL,
+        member: 'CreateWithMasterPassword',
+        signature: 'a{sv}(oayays)',
+        body: [[['org.freedesktop.Secret.Collection.Label', ['s', name]]], [session, Buffer.alloc(0), Buffer.from(COLLECTION_PASSWORD), 'text/plain']],
+      })
+      return path as string
+    })
+  }
+
+  lock(path: string): Promise<void> {
+    return this.#withSession(async (client) => {
+      await client.call({destination: SECRETS, path: SECRETS_ROOT, interface: 'org.freedesktop.Secret.Service', member: 'Lock', signature: 'ao', body: [[path]]})
+    })
+  }
+
+  /** secret-tool on this session's bus; the secret goes on stdin. */
+  secretTool(args: string[], input?: string): string {
+    const result = spawnSync('secret-tool', args, {input, encoding: 'utf8', env: {PATH: process.env.PATH, ...this.env}})
+    if (result.status !== 0) throw new Error(`secret-tool ${args[0]} failed: ${result.stderr}`)
+    return result.stdout + result.stderr
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null) return
+    const exited = new Promise((resolve) => this.#child.on('exit', resolve))
+    this.#child.stdin.end()
+    await exited
+  }
+}
+
+/** `env` output as a map. */
+export function parseEnv(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  )
+}
+
+/**
+ * The round trip every backend must carry through the built CLI: `add --env`, `list`, and
+ * `exec --no-session -- env` handing the stored keys to the child.
+ */
+export async function addListExec(sandbox: Sandbox, env: Record<string, string | undefined>, profile = 'work'): Promise<{accessKeyId: string; secretAccessKey: string; child: Record<string, string>; listed: string}> {
+  const accessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`
+  const secretAccessKey = randomBytes(30).toString('base64')
+  const added = await sandbox.run(['add', profile, '--env'], {env: {...env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey}})
+  if (added.code !== 0) throw new Error(`vault add failed (${added.code}): ${added.stderr}`)
+  const listed = await sandbox.run(['list', '--credentials'], {env})
+  if (listed.code !== 0) throw new Error(`vault list failed (${listed.code}): ${listed.stderr}`)
+  const exec = await sandbox.run(['exec', profile, '--no-session', '--', 'env'], {env})
+  if (exec.code !== 0) throw new Error(`vault exec failed (${exec.code}): ${exec.stderr}`)
+  return {accessKeyId, secretAccessKey, child: parseEnv(exec.stdout), listed: listed.stdout}
+}
