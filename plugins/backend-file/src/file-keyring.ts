@@ -1,12 +1,11 @@
 import {readdir, readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {BackendContext, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+import type {BackendContext, ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
 import {removeStaleTempFiles, syncDir, writeFileAtomic} from './atomic-write.ts'
 import {hasCode, keyringError} from './errors.ts'
 import {itemKeyOf, keyToFilename} from './filename.ts'
-import {decodeItem, encodeItem} from './item-codec.ts'
 import {decrypt, encrypt} from './jwe.ts'
 import {ensureStoreDir, resolveStoreDir} from './store-dir.ts'
 
@@ -16,11 +15,15 @@ export interface FileKeyringOptions {
   passphrase?: string
   promptSecret(message: string): Promise<string>
   debug(message: string): void
+  /** aws-vault's item JSON, which each file holds encrypted. */
+  items: ItemCodec
 }
 
 // A writer killed between creating and renaming its temp file leaves it behind; after this
 // long no live writer can still own it.
 const STALE_TEMP_MS = 60 * 60 * 1000
+
+const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
 
 /** aws-vault's file keyring: one passphrase-encrypted JWE file per item. */
 export class FileKeyring implements Keyring {
@@ -44,7 +47,7 @@ export class FileKeyring implements Keyring {
       if (error.code === 'ENOENT') throw notFound(key)
       throw keyringError('BACKEND_UNAVAILABLE', `cannot read ${file}: ${error.code ?? error.message}`)
     })
-    const item = decodeItem(key, await decrypt(token, await this.#unlock(), file))
+    const item = this.#decode(key, await decrypt(token, await this.#unlock(), file))
     if (item === undefined) throw keyringError('BACKEND_CORRUPT', `${file} does not hold a keyring item`)
     this.#verified = true
     return item
@@ -56,7 +59,7 @@ export class FileKeyring implements Keyring {
     await this.#prepare()
     const passphrase = await this.#unlock()
     if (!this.#verified) await this.#verifyOnce(passphrase)
-    const token = await encrypt(encodeItem(item), passphrase)
+    const token = await encrypt(new TextEncoder().encode(this.#options.items.encode(item)), passphrase)
     await writeFileAtomic(this.dir, keyToFilename(item.key), token).catch((error: NodeJS.ErrnoException) => {
       throw keyringError('BACKEND_UNAVAILABLE', `cannot write ${file}: ${error.code ?? error.message}`)
     })
@@ -82,6 +85,17 @@ export class FileKeyring implements Keyring {
       .map((entry) => entry.name)
       .sort()
       .flatMap((name) => itemKeyOf(name) ?? [])
+  }
+
+  /** Plaintext that is not UTF-8 is not an item's JSON. */
+  #decode(key: string, plaintext: Uint8Array): KeyringItem | undefined {
+    let json: string
+    try {
+      json = strictUtf8.decode(plaintext)
+    } catch {
+      return undefined
+    }
+    return this.#options.items.decode(key, json)?.item
   }
 
   #fileOf(key: string): string | undefined {
@@ -148,5 +162,6 @@ export function openFileKeyring(ctx: BackendContext): FileKeyring {
     passphrase: ctx.env.AWS_VAULT_FILE_PASSPHRASE,
     promptSecret: (message) => ctx.promptSecret(message),
     debug: (message) => ctx.debug(message),
+    items: ctx.items,
   })
 }

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
+import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import {FileKeyring, openFileKeyring} from '../src/file-keyring.ts'
 import {context, decoder, encoder, keyringAt, PASSPHRASE, tempDir} from './support.ts'
 
@@ -113,6 +114,7 @@ describe('file backend: passphrase', function () {
       dir: store.path,
       promptSecret: () => Promise.reject(Object.assign(new Error('no terminal'), {code: 'NO_TTY'})),
       debug: () => undefined,
+      items: itemCodec,
     })
     expect((await failure(keyring.set({key: 'a', data: encoder.encode('1')}))).code).to.equal('NO_TTY')
     expect(await readdir(store.path)).to.deep.equal([])

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import {CompactEncrypt} from 'jose'
 
+import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import backends from '../src/hooks/backends.ts'
 import {TEMP_PREFIX} from '../src/atomic-write.ts'
 import {filenameToKey, itemKeyOf, keyToFilename} from '../src/filename.ts'
@@ -45,6 +46,16 @@ describe('file backend: store', function () {
     const [code, message] = await codeAndMessage(keyringAt(store.path).get('odd'))
     expect(code).to.equal('BACKEND_CORRUPT')
     expect(message).to.contain(join(store.path, 'odd'))
+  })
+
+  it('reports a JWE whose plaintext is not UTF-8 as BACKEND_CORRUPT', async function () {
+    const plaintext = Buffer.concat([encoder.encode('{"Key":"odd","Data":"","Label":"'), Uint8Array.of(0xff), encoder.encode('"}')])
+    const token = await new CompactEncrypt(plaintext)
+      .setProtectedHeader({alg: 'PBES2-HS256+A128KW', enc: 'A256GCM'})
+      .encrypt(encoder.encode(PASSPHRASE))
+    await writeFile(join(store.path, 'odd'), token)
+    const [code] = await codeAndMessage(keyringAt(store.path).get('odd'))
+    expect(code).to.equal('BACKEND_CORRUPT')
   })
 
   it('lists item files only', async function () {
@@ -115,7 +126,7 @@ describe('file backend: names and settings', function () {
     const [file] = descriptors
     expect(file).to.include({id: 'file', priority: 10})
     expect(file?.summary).to.be.a('string').and.not.equal('')
-    const availability = await file?.isAvailable({env: {}, homedir: '/h', promptSecret: async () => '', debug: () => undefined})
+    const availability = await file?.isAvailable({env: {}, homedir: '/h', items: itemCodec, promptSecret: async () => '', debug: () => undefined})
     expect(availability?.available).to.equal(true)
     expect(availability?.reason).to.be.a('string').and.not.equal('')
   })

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
+import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import {FileKeyring} from '../src/file-keyring.ts'
 
 export const PASSPHRASE = 'correct horse battery staple'
@@ -19,6 +20,7 @@ export function context(env: Record<string, string | undefined>, answer = PASSPH
   return {
     env,
     homedir: '/nonexistent-home',
+    items: itemCodec,
     prompts,
     debugged,
     debug: (message: string) => void debugged.push(message),
@@ -31,7 +33,7 @@ export function context(env: Record<string, string | undefined>, answer = PASSPH
 
 export function keyringAt(dir: string, passphrase: string | undefined = PASSPHRASE, answer = PASSPHRASE): FileKeyring {
   const ctx = context({}, answer)
-  return new FileKeyring({dir, passphrase, promptSecret: ctx.promptSecret, debug: ctx.debug})
+  return new FileKeyring({dir, passphrase, promptSecret: ctx.promptSecret, debug: ctx.debug, items: ctx.items})
 }
 
 export async function tempDir(): Promise<{path: string; remove(): Promise<void>}> {

@@ -16,7 +16,7 @@ export async function openKeyring(ctx: BackendContext, platform: NodeJS.Platform
     const {connectSecretService} = await import('./secret-service/connect.ts')
     const collection = collectionName(ctx.env)
     ctx.debug(`keyring: Secret Service collection ${JSON.stringify(collection)}`)
-    return new SecretServiceKeyring({collection, connect: () => connectSecretService(ctx.env)})
+    return new SecretServiceKeyring({collection, connect: () => connectSecretService(ctx.env), items: ctx.items})
   }
   throw keyringError('BACKEND_UNAVAILABLE', `no OS keyring support on ${platform}`)
 }

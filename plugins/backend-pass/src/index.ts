@@ -1,6 +1,5 @@
 export {passAvailability} from './availability.ts'
 export {entryName, goClean, listEntryKeys, prefixFolder} from './entry-name.ts'
-export {decodeItem, encodeItem} from './item-codec.ts'
 export {openPassKeyring, PassKeyring} from './pass-keyring.ts'
 export type {PassKeyringOptions} from './pass-keyring.ts'
 export {resolveSettings} from './settings.ts'

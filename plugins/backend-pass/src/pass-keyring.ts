@@ -1,12 +1,10 @@
 import {stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {BackendContext, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+import type {BackendContext, DecodedItem, ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
 import {ENTRY_SUFFIX, entryName, listEntryKeys, mayHaveCollapsedSlashes} from './entry-name.ts'
 import {keyringError} from './errors.ts'
-import {decodeItem, encodeItem} from './item-codec.ts'
-import type {DecodedItem} from './item-codec.ts'
 import {passFailure} from './pass-failure.ts'
 import type {FailureContext} from './pass-failure.ts'
 import {runPass} from './pass-runner.ts'
@@ -17,7 +15,11 @@ export interface PassKeyringOptions {
   store: PassStore
   env: Readonly<Record<string, string | undefined>>
   debug(message: string): void
+  /** aws-vault's item JSON, which each entry holds. */
+  items: ItemCodec
 }
+
+const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
 
 // pass creates and prunes folders around each write and may commit to git: two changes to
 // one store from this process never overlap.
@@ -41,10 +43,12 @@ export class PassKeyring implements Keyring {
   readonly store: PassStore
   readonly #env: Record<string, string | undefined>
   readonly #debug: (message: string) => void
+  readonly #items: ItemCodec
 
   constructor(options: PassKeyringOptions) {
     this.store = options.store
     this.#debug = options.debug
+    this.#items = options.items
     const gpgOptions = [options.env.PASSWORD_STORE_GPG_OPTS, '--status-fd=2'].filter(Boolean).join(' ')
     this.#env = {...options.env, PASSWORD_STORE_DIR: options.store.dir, PASSWORD_STORE_GPG_OPTS: gpgOptions}
   }
@@ -62,7 +66,7 @@ export class PassKeyring implements Keyring {
   async set(item: KeyringItem): Promise<void> {
     const name = entryName(this.store.folder, item.key)
     if (name === undefined) throw new TypeError(`${JSON.stringify(item.key)} cannot name a pass entry inside the store's prefix`)
-    const input = encodeItem(item)
+    const input = this.#items.encode(item)
     await serialised(this.store.dir, () => this.#pass('insert', name, ['insert', '-m', '-f', '--', name], input))
   }
 
@@ -97,7 +101,14 @@ export class PassKeyring implements Keyring {
 
   async #read(name: string, key: string): Promise<DecodedItem | undefined> {
     const run = await this.#pass('show', name, ['show', '--', name])
-    return decodeItem(key, run.stdout.toString('utf8'))
+    let text: string
+    try {
+      text = strictUtf8.decode(run.stdout)
+    } catch {
+      // Not UTF-8, so not an item's JSON.
+      return undefined
+    }
+    return this.#items.decode(key, text)
   }
 
   async #pass(operation: FailureContext['operation'], name: string, args: string[], input?: string) {
@@ -118,5 +129,5 @@ export class PassKeyring implements Keyring {
 }
 
 export async function openPassKeyring(ctx: BackendContext): Promise<PassKeyring> {
-  return new PassKeyring({store: await openStore(ctx), env: ctx.env, debug: (message) => ctx.debug(message)})
+  return new PassKeyring({store: await openStore(ctx), env: ctx.env, debug: (message) => ctx.debug(message), items: ctx.items})
 }

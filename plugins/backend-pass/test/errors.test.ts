@@ -119,6 +119,13 @@ describe('pass backend: GPG failures', function () {
     expectOneClearLine(error, 'BACKEND_CORRUPT', /pass entry "plain" .* does not hold a keyring item/)
   })
 
+  it('reports an entry that is not UTF-8 as holding no keyring item', async function () {
+    const bytes = Buffer.concat([Buffer.from('{"Key":"odd","Data":"","Label":"'), Buffer.of(0xff), Buffer.from('"}\n')])
+    await passCli({...fixture.env(), PASSWORD_STORE_DIR: fixture.store}, ['insert', '-m', '-f', 'odd'], bytes)
+    const error = await failure((await openKeyring(fixture.env())).get('odd'))
+    expectOneClearLine(error, 'BACKEND_CORRUPT', /pass entry "odd" .* does not hold a keyring item/)
+  })
+
   it('refuses keys that would name an entry outside the prefix, and finds nothing there', async function () {
     const keyring = await openKeyring(fixture.env({AWS_VAULT_PASS_PREFIX: 'aws-vault'}))
     for (const key of ['', '.', '../work', 'a/../../work']) {

@@ -6,6 +6,7 @@ import {promisify} from 'node:util'
 
 import type {BackendContext, Keyring} from '@vault-aws/cli/plugin-api'
 
+import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import {findCommand} from '../src/command-path.ts'
 import backends from '../src/hooks/backends.ts'
 
@@ -65,7 +66,7 @@ export async function copyPublicKey(from: string, to: string, id: string): Promi
 }
 
 /** Runs a program with `input` on stdin; rejects with its stderr when it fails. */
-export function feed(command: string, args: string[], options: {env: NodeJS.ProcessEnv; input?: string}): Promise<{stdout: string; stderr: string}> {
+export function feed(command: string, args: string[], options: {env: NodeJS.ProcessEnv; input?: string | Uint8Array}): Promise<{stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {env: options.env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
@@ -84,7 +85,7 @@ export function passEnv(home: string, gnupgHome: string, settings: Record<string
 }
 
 /** The `pass` CLI itself, with the same environment the backend gets. */
-export function passCli(env: Record<string, string>, args: string[], input?: string): Promise<{stdout: string; stderr: string}> {
+export function passCli(env: Record<string, string>, args: string[], input?: string | Uint8Array): Promise<{stdout: string; stderr: string}> {
   return feed('pass', args, {env, input})
 }
 
@@ -93,6 +94,7 @@ export function context(env: Record<string, string | undefined>, homedir = env.H
   return {
     env,
     homedir,
+    items: itemCodec,
     debugged,
     debug: (message: string) => void debugged.push(message),
     promptSecret: () => Promise.reject(new Error('the pass backend never prompts itself')),

@@ -3,9 +3,8 @@ import {readFile} from 'node:fs/promises'
 import {expect} from 'chai'
 
 import {entryName, mayHaveCollapsedSlashes, prefixFolder} from '../src/entry-name.ts'
-import {decodeItem, encodeItem} from '../src/item-codec.ts'
 import {resolveSettings} from '../src/settings.ts'
-import {decoder, encoder, passDescriptor} from './support.ts'
+import {passDescriptor} from './support.ts'
 
 describe('pass backend: settings', function () {
   it('takes the store from AWS_VAULT_PASS_PASSWORD_STORE_DIR, then PASSWORD_STORE_DIR, then ~/.password-store', function () {
@@ -58,23 +57,6 @@ describe('pass backend: entry names (aws-vault joins prefix and key as Go paths)
     expect(mayHaveCollapsedSlashes('oidc:https:/sso.example/start')).to.equal(true)
     expect(mayHaveCollapsedSlashes('sts.GetSessionToken,d29yaw,,1700000000')).to.equal(false)
     expect(mayHaveCollapsedSlashes('websites/example.com')).to.equal(false)
-  })
-})
-
-describe('pass backend: item JSON', function () {
-  it('writes Go’s encoding of keyring.Item', function () {
-    const json = encodeItem({key: 'k<&>', data: encoder.encode('hi'), label: 'L', description: '\u2028'})
-    expect(json).to.equal(
-      '{"Key":"k\\u003c\\u0026\\u003e","Data":"aGk=","Label":"L","Description":"\\u2028","KeychainNotTrustApplication":false,"KeychainNotSynchronizable":false}',
-    )
-  })
-
-  it('reads a null Data as empty and refuses what Go would refuse', function () {
-    expect(decodeItem('k', '{"Key":"k","Data":null}')?.item.data.byteLength).to.equal(0)
-    expect(decoder.decode(decodeItem('k', '{"Key":"k","Data":"aGk=\\n"}')?.item.data)).to.equal('hi')
-    expect(decodeItem('k', '{"Data":"a*b="}')).to.equal(undefined)
-    expect(decodeItem('k', 'hunter2')).to.equal(undefined)
-    expect(decodeItem('k', '[]')).to.equal(undefined)
   })
 })
 

@@ -35,10 +35,27 @@ export type KeyringErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'BACKEND_CORRUPT'
 
+/** An item read back from aws-vault's item JSON. */
+export interface DecodedItem {
+  /** Named by the key the backend found it under. */
+  item: KeyringItem
+  /** The JSON's own `Key` field, which may differ from that key (e.g. a path that lost slashes). */
+  storedKey: string | undefined
+}
+
+/** aws-vault's keyring Item as JSON (Go field names, `Data` as padded base64, Go's escapes). */
+export interface ItemCodec {
+  encode(item: KeyringItem): string
+  /** Undefined when `json` is not an Item's JSON. Callers holding bytes decode them as strict UTF-8 first. */
+  decode(key: string, json: string): DecodedItem | undefined
+}
+
 /** What the host hands to a backend: its settings come from `env`, with aws-vault's variable names. */
 export interface BackendContext {
   env: Readonly<Record<string, string | undefined>>
   homedir: string
+  /** The item format every backend stores, so aws-vault still reads the store; the host owns it. */
+  items: ItemCodec
   /** Ask the user for a secret on the controlling terminal; rejects when there is none. */
   promptSecret(message: string): Promise<string>
   debug(message: string): void

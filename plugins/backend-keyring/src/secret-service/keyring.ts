@@ -1,7 +1,6 @@
-import type {Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+import type {ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
 import {keyringError, notFound} from '../errors.ts'
-import {decodeItem, encodeItem} from '../item-codec.ts'
 import {translate} from './errors.ts'
 import {isNoSuchObject, type SecretService} from './service.ts'
 
@@ -9,10 +8,14 @@ import {isNoSuchObject, type SecretService} from './service.ts'
 export const KEY_ATTRIBUTE = 'profile'
 export const CONTENT_TYPE = 'application/json'
 
+const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
+
 export interface SecretServiceKeyringOptions {
   /** The collection's name, as aws-vault's --secret-service-collection gives it. */
   collection: string
   connect(): Promise<SecretService>
+  /** aws-vault's item JSON, which each secret holds. */
+  items: ItemCodec
 }
 
 /**
@@ -22,11 +25,13 @@ export interface SecretServiceKeyringOptions {
 export class SecretServiceKeyring implements Keyring {
   readonly collection: string
   readonly #connect: () => Promise<SecretService>
+  readonly #items: ItemCodec
   #service: Promise<SecretService> | undefined
 
   constructor(options: SecretServiceKeyringOptions) {
     this.collection = options.collection
     this.#connect = options.connect
+    this.#items = options.items
   }
 
   async get(key: string): Promise<KeyringItem> {
@@ -36,7 +41,7 @@ export class SecretServiceKeyring implements Keyring {
       for (const item of await service.searchItems(collection, {[KEY_ATTRIBUTE]: key})) {
         try {
           await service.ensureUnlocked(item, 'item', this.#where())
-          const decoded = decodeItem(key, await service.getSecret(item))
+          const decoded = this.#decode(key, await service.getSecret(item))
           if (decoded === undefined) {
             throw keyringError('BACKEND_CORRUPT', `the item ${JSON.stringify(key)} in ${this.#where()} does not hold a keyring item's JSON`)
           }
@@ -55,7 +60,7 @@ export class SecretServiceKeyring implements Keyring {
     await this.#run(`storing ${JSON.stringify(item.key)}`, async (service) => {
       const collection = (await service.findCollection(this.collection)) ?? (await service.createCollection(this.collection))
       await service.ensureUnlocked(collection, 'collection', this.#where())
-      const newItem = {label: item.key, attributes: {[KEY_ATTRIBUTE]: item.key}, secret: encodeItem(item), contentType: CONTENT_TYPE}
+      const newItem = {label: item.key, attributes: {[KEY_ATTRIBUTE]: item.key}, secret: new TextEncoder().encode(this.#items.encode(item)), contentType: CONTENT_TYPE}
       await service.createItem(collection, newItem, true)
     })
   }
@@ -96,6 +101,17 @@ export class SecretServiceKeyring implements Keyring {
       }
       return [...keys].sort()
     })
+  }
+
+  /** A secret that is not UTF-8 is not an item's JSON. */
+  #decode(key: string, secret: Uint8Array): KeyringItem | undefined {
+    let json: string
+    try {
+      json = strictUtf8.decode(secret)
+    } catch {
+      return undefined
+    }
+    return this.#items.decode(key, json)?.item
   }
 
   #where(): string {

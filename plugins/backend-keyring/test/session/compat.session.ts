@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process'
 
 import {expect} from 'chai'
 
+import {itemCodec} from '../../../../src/lib/keyring/item-codec.ts'
 import {connectSecretService} from '../../src/secret-service/connect.ts'
 import {SecretServiceKeyring} from '../../src/secret-service/keyring.ts'
 import {context} from '../support/context.ts'
@@ -113,7 +114,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
 
   it('reports an item whose secret is not an Item JSON as BACKEND_CORRUPT', async function () {
     secretTool(['store', '--label=broken', `--collection=${AWSVAULT}`, 'profile', 'broken'], 'plain text, not JSON')
-    const keyring = new SecretServiceKeyring({collection: 'awsvault', connect: () => connectSecretService(sessionEnv())})
+    const keyring = new SecretServiceKeyring({collection: 'awsvault', connect: () => connectSecretService(sessionEnv()), items: itemCodec})
     const error = await keyring.get('broken').then(
       () => undefined,
       (failure: unknown) => failure as {code?: string; message: string},

@@ -1,10 +1,13 @@
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
+import {itemCodec} from '../../../../src/lib/keyring/item-codec.ts'
+
 export function context(env: Record<string, string | undefined>): BackendContext & {debugged: string[]} {
   const debugged: string[] = []
   return {
     env,
     homedir: '/nonexistent-home',
+    items: itemCodec,
     debugged,
     debug: (message: string) => void debugged.push(message),
     promptSecret: async () => {
