@@ -3,8 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
 import {childEnvironment, defaultShell} from '../lib/exec/environment.ts'
-import {exitLikeChild, runChild} from '../lib/exec/run-child.ts'
+import {exitLikeChild, runChild, type ChildOutcome} from '../lib/exec/run-child.ts'
 import {credentialProcessJson} from '../lib/output/credential-formats.ts'
+import {serverFlagProblem} from '../lib/server/validate.ts'
 
 export default class Exec extends VaultCommand<typeof Exec> {
   static override summary = 'Run a command with AWS credentials in its environment'
@@ -19,11 +20,26 @@ export default class Exec extends VaultCommand<typeof Exec> {
   static override flags = {
     ...credentialFlags,
     json: Flags.boolean({char: 'j', default: false, description: 'Print credentials as credential_process JSON instead of running a command'}),
+    'ecs-server': Flags.boolean({
+      aliases: ['server'],
+      char: 's',
+      default: false,
+      description:
+        'Serve credentials to the command from an ECS credential server on 127.0.0.1 (SDKs and the AWS CLI read AWS_CONTAINER_CREDENTIALS_FULL_URI); refreshed while the command runs. --server is an alias',
+    }),
+    'ec2-server': Flags.boolean({
+      default: false,
+      description: 'Serve credentials to the command from an EC2 instance metadata server (IMDSv1 and v2), announced in AWS_EC2_METADATA_SERVICE_ENDPOINT',
+    }),
+    'ec2-address': Flags.string({description: 'Loopback address and port of the EC2 metadata server (default 127.0.0.1:9099; port 0 picks a free one)'}),
+    lazy: Flags.boolean({default: false, description: 'With a server, fetch credentials at the first request instead of at start'}),
   }
 
   static override examples = [
     '<%= config.bin %> exec work -- aws sts get-caller-identity',
     '<%= config.bin %> exec work --no-session -- env',
+    '<%= config.bin %> exec work --ecs-server -- terraform apply',
+    '<%= config.bin %> exec work --ec2-server --ec2-address 127.0.0.1:9099 -- ./legacy-tool',
     'credential_process = <%= config.bin %> exec work --json',
   ]
 
@@ -48,21 +64,79 @@ export default class Exec extends VaultCommand<typeof Exec> {
       })
     }
     const name = this.args.profile
+    const serverMode = this.flags['ecs-server'] || this.flags['ec2-server']
+    await this.checkServerFlags()
+    if (serverMode) {
+      exitLikeChild(await this.runWithServer(name))
+      return
+    }
     const {credentials, profile} = await this.profileCredentials(name, this.flags)
     if (this.flags.json) {
       process.stdout.write(`${credentialProcessJson(credentials)}\n`)
       return
     }
-    let [command, ...args] = this.commandLine
-    if (!command) {
-      command = defaultShell(env)
-      args = []
-      if (process.stderr.isTTY && env.AWS_VAULT_DISABLE_HELP_MESSAGE !== '1') {
-        process.stderr.write(`Starting subshell ${command}, use \`exit\` to exit the subshell\n`)
-      }
-    }
+    const [command, args] = this.childCommand()
     this.log_debug(`running ${command} with the credentials of ${name}`)
     const outcome = await runChild(command, args, childEnvironment(env, name, profile.region, credentials))
     exitLikeChild(outcome)
+  }
+
+  /** The command to run, or the user's shell (with aws-vault's hint on a terminal). */
+  private childCommand(): [string, string[]] {
+    const [command, ...args] = this.commandLine
+    if (command) return [command, args]
+    const shell = defaultShell(this.vaultEnv)
+    if (process.stderr.isTTY && this.vaultEnv.AWS_VAULT_DISABLE_HELP_MESSAGE !== '1') {
+      process.stderr.write(`Starting subshell ${shell}, use \`exit\` to exit the subshell\n`)
+    }
+    return [shell, []]
+  }
+
+  /** aws-vault's refusals for the server modes, before any credentials are fetched. */
+  private async checkServerFlags(): Promise<void> {
+    const flags = this.flags
+    if (!flags['ecs-server'] && !flags['ec2-server'] && flags['ec2-address'] === undefined) return
+    const requested = flags.prompt?.trim()
+    let terminalPrompt: string | undefined
+    if (requested) {
+      const {requestedDriver} = await import('../lib/prompt/select-driver.ts')
+      if (requestedDriver(await this.registry.prompts(), requested).descriptor.needsTty) terminalPrompt = requested
+    }
+    const problem = serverFlagProblem({
+      ec2Address: flags['ec2-address'],
+      ec2Server: flags['ec2-server'],
+      ecsServer: flags['ecs-server'],
+      json: flags.json,
+      noSession: flags['no-session'],
+      ...(terminalPrompt ? {terminalPrompt} : {}),
+    })
+    if (problem) throw new VaultError('USAGE', problem, {suggestions: ['see `vault exec --help`']})
+  }
+
+  /**
+   * Runs the command beside a credential server that refreshes the profile's credentials for
+   * as long as the command runs; the server stops when the command ends.
+   */
+  private async runWithServer(name: string): Promise<ChildOutcome> {
+    const env = this.vaultEnv
+    const {minTtlSeconds} = await import('../lib/config/index.ts')
+    const {RefreshingCredentials} = await import('../lib/server/refreshing-credentials.ts')
+    const serve = await import('../lib/server/serve-child.ts')
+    const {parseListenAddress} = await import('../lib/server/listen.ts')
+    const address = this.flags['ec2-address'] === undefined ? undefined : parseListenAddress(this.flags['ec2-address'])
+    const {profile, provider} = await this.profileCredentialProvider(name, this.flags, {serverMode: true})
+    const minTtl = minTtlSeconds(env)
+    const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.log_debug, minTtlSeconds: minTtl})
+    if (this.flags.lazy) this.log_debug('--lazy: the credentials are fetched at the first request')
+    else await credentials.get()
+    const options = {credentials, env, log: this.log_debug, minTtlSeconds: minTtl, profile}
+    const served = this.flags['ec2-server'] ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})}) : await serve.serveEcsToChild(options)
+    try {
+      const [command, args] = this.childCommand()
+      this.log_debug(`running ${command} with a credential server for ${name}`)
+      return await runChild(command, args, served.env)
+    } finally {
+      await served.server.close()
+    }
   }
 }
