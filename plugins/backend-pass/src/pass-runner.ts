@@ -18,6 +18,14 @@ export interface PassRunOptions {
 // Enough for any diagnostic; a runaway child cannot grow memory without bound.
 const STDERR_LIMIT = 64 * 1024
 
+// Secrets vault may have in its environment that pass and gpg have no use for: gpg can start a
+// gpg-agent, which keeps the environment it was started with long after vault has exited.
+const WITHHELD = new Set(['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_VAULT_FILE_PASSPHRASE'])
+
+function passEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !WITHHELD.has(name)))
+}
+
 /**
  * Runs pass without a shell. Arguments carry only entry names; a secret travels on stdin.
  * Without input the child shares our stdin, so pass can tell gpg which terminal a
@@ -26,7 +34,7 @@ const STDERR_LIMIT = 64 * 1024
 export function runPass(executable: string, args: string[], options: PassRunOptions): Promise<PassRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(executable, args, {
-      env: options.env,
+      env: passEnvironment(options.env),
       stdio: [options.input === undefined ? 'inherit' : 'pipe', 'pipe', 'pipe'],
     })
     const stdout: Buffer[] = []
