@@ -38,6 +38,8 @@ export const ErrorCodes = {
   ACCESS_KEY_LIMIT: 'failure',
   ROTATION_FAILED: 'failure',
   FEDERATION_FAILED: 'failure',
+  MIGRATION_FAILED: 'failure',
+  IMPORT_FAILED: 'failure',
   INTERNAL: 'failure',
 } as const satisfies Record<string, ExitCodeName>
 
