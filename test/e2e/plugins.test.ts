@@ -2,13 +2,14 @@
 // on loopback), then `vault plugins install` with the registry pointed at it and every oclif
 // directory in a throwaway HOME.
 import {expect} from 'chai'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {MARKER} from '../../src/lib/completion/index.ts'
 import {type PassFixture, passCli, passFixture} from '../../plugins/backend-pass/test/support.ts'
 import {fakeAccessKey, repoRoot, type RunResult, Sandbox} from '../helpers/cli.ts'
 import {type Registry, startRegistry} from '../helpers/verdaccio.ts'
@@ -143,6 +144,10 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     expect(listed).to.match(/backend-pass 0\.1\.0/)
     const pass_ = (await backendIds()).find((row) => row.id === 'pass')
     expect(pass_?.plugin).to.equal('@vault-aws/plugin-backend-pass')
+    // The install rebuilt the completion scripts, and vault added profile names to them again.
+    const functions = join(sandbox.home, '.cache', 'vault', 'autocomplete', 'functions')
+    expect(readFileSync(join(functions, 'bash', 'vault.bash'), 'utf8')).to.include(MARKER)
+    expect(readFileSync(join(functions, 'zsh', '_vault'), 'utf8')).to.include(MARKER)
 
     const key = fakeAccessKey()
     const passSettings = {...pass.env(), AWS_VAULT_BACKEND: 'pass', HOME: sandbox.home}

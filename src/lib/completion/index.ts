@@ -1,0 +1,5 @@
+export {addProfileCompletion, type CompletionHost} from './add-profile-completion.ts'
+export {bashProfileCompletion} from './bash.ts'
+export {MARKER} from './marker.ts'
+export {type CommandShape, type ProfileCommand, profileCommands} from './profile-commands.ts'
+export {withZshProfileCompletion} from './zsh.ts'
