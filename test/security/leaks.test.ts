@@ -30,6 +30,22 @@ function parseCredentials(stdout: string): ProcessCredentials {
   return credentials
 }
 
+// Run by `vault exec --ecs-server/--ec2-server`: prints its environment and what the server gave it.
+const SERVER_CHILD = `
+const ecs = process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI
+let served
+if (ecs) {
+  served = await (await fetch(ecs, {headers: {Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN}})).json()
+} else {
+  const base = process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT
+  const token = await (await fetch(base + 'latest/api/token', {method: 'PUT', headers: {'x-aws-ec2-metadata-token-ttl-seconds': '60'}})).text()
+  const headers = {'x-aws-ec2-metadata-token': token}
+  const role = (await (await fetch(base + 'latest/meta-data/iam/security-credentials/', {headers})).text()).trim()
+  served = await (await fetch(base + 'latest/meta-data/iam/security-credentials/' + role, {headers})).json()
+}
+console.log(JSON.stringify({env: process.env, served: {AccessKeyId: served.AccessKeyId, SecretAccessKey: served.SecretAccessKey, SessionToken: served.Token}}))
+`
+
 function isVault(process: SeenProcess): boolean {
   return process.argv[1] === vaultBin
 }
@@ -220,6 +236,23 @@ credential_process = /bin/sh -c 'printf "SecretAccessKey=%s" "$(cat ${join(fixtu
     }
 
     expect(leaks().join('\n'), `${transcriptSize().runs} runs scanned`).to.equal('')
+  })
+
+  it('the child of a server mode gets no key, session credentials or passphrase in its environment, only where and how to ask', async function () {
+    const bob = aws.credentials('bob')
+    await world.addKey('bob', bob.accessKeyId, bob.secretAccessKey)
+    const child = join(fixtures, 'server-child.mjs')
+    writeFileSync(child, SERVER_CHILD)
+    for (const mode of [['--ecs-server'], ['--ec2-server', '--ec2-address', '127.0.0.1:0']]) {
+      const result = await world.ok(['exec', 'bob', ...mode, '--debug', '--', process.execPath, child], {credentialsOnStdout: true})
+      const {env, served} = JSON.parse(result.stdout) as {env: Record<string, string>; served: ProcessCredentials}
+      registerCredentials(served)
+      expect(served.AccessKeyId, `${mode[0]} served credentials`).to.match(/^ASIA/)
+      const names = Object.keys(env)
+      expect(names).to.not.include.members(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_VAULT_FILE_PASSPHRASE'])
+      expect(names).to.include(mode[0] === '--ecs-server' ? 'AWS_CONTAINER_AUTHORIZATION_TOKEN' : 'AWS_EC2_METADATA_SERVICE_ENDPOINT')
+      expect(secretsIn(JSON.stringify(env)), `${mode[0]}: the child's environment`).to.deep.equal([])
+    }
   })
 
   it('no file outside the store holds a secret (HOME, TMPDIR, /dev/shm), and the stores hold only ciphertext', async function () {
