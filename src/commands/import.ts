@@ -1,0 +1,90 @@
+import {Flags} from '@oclif/core'
+import {homedir} from 'node:os'
+
+import {VaultCommand} from '../lib/base-command.ts'
+import {addProfile} from '../lib/config/index.ts'
+import {CredentialStore} from '../lib/keyring/credential-store.ts'
+import {SessionStore} from '../lib/keyring/session-store.ts'
+import {credentialsPath, importCredentials, type ImportAction, type ImportOutcome} from '../lib/import/index.ts'
+
+export interface ImportCommandResult {
+  file: string
+  backup: string | null
+  backend: string | undefined
+  profiles: Array<ImportOutcome & {configAdded: boolean}>
+  skipped: Array<{profile: string; reason: string}>
+}
+
+const words: Record<ImportAction, string> = {
+  imported: 'imported',
+  present: 'already in the vault',
+  overwritten: 'imported, replacing other keys in the vault',
+  conflict: 'CONFLICT, the vault holds other keys, left in the file:',
+  'would-import': 'would import',
+  'would-overwrite': 'would import, replacing other keys in the vault',
+}
+
+export default class Import extends VaultCommand<typeof Import> {
+  static override summary = 'Move plaintext access keys from ~/.aws/credentials into the secure store'
+  static override description = `Each key pair is stored and read back from the vault first; only then are its lines removed from the credentials file (AWS_SHARED_CREDENTIALS_FILE, or --file), after the whole file has been copied to <file>.vault-backup-<time> (mode 0600). The file keeps its mode, and every other line, comment and setting.
+
+Sections holding a session token (temporary credentials) are left alone. A profile whose keys in the vault differ is a conflict: it stays in the file, and the command exits 1, unless --overwrite is given.`
+
+  static override enableJsonFlag = true
+  static override flags = {
+    file: Flags.string({description: 'The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)'}),
+    profile: Flags.string({description: 'Only this profile (repeatable); every profile with plaintext keys by default', multiple: true}),
+    'dry-run': Flags.boolean({default: false, description: 'Show what would be imported, change nothing'}),
+    keep: Flags.boolean({default: false, description: 'Leave the keys in the credentials file'}),
+    overwrite: Flags.boolean({default: false, description: 'Replace keys the vault already holds for a profile'}),
+    'add-config': Flags.boolean({allowNo: true, default: true, description: "Add each imported profile to ~/.aws/config if it isn't there"}),
+  }
+
+  static override examples = ['<%= config.bin %> import --dry-run', '<%= config.bin %> import --profile work', '<%= config.bin %> --backend pass import --keep']
+
+  protected async execute(): Promise<ImportCommandResult> {
+    const env = this.vaultEnv
+    const path = credentialsPath(this.flags.file ?? env.AWS_SHARED_CREDENTIALS_FILE, homedir())
+    const keyring = await this.keyring()
+    const dryRun = this.flags['dry-run']
+    const result = await importCredentials({
+      path,
+      store: new CredentialStore(keyring),
+      profiles: this.flags.profile ?? [],
+      dryRun,
+      keep: this.flags.keep,
+      overwrite: this.flags.overwrite,
+      now: new Date(),
+      // As with `vault add`: sessions made with other keys would outlive them.
+      onKeysChanged: async (profile) => {
+        await new SessionStore(keyring).remove((session) => session.profileName === profile)
+      },
+    })
+    for (const name of result.missing) this.addWarning(`no plaintext keys for profile "${name}" in ${result.file}`)
+    for (const entry of result.skipped) this.addWarning(`[${entry.profile}] ${entry.reason}; left in ${result.file}`)
+
+    const config = await this.awsConfig()
+    const profiles: ImportCommandResult['profiles'] = []
+    for (const outcome of result.outcomes) {
+      let configAdded = false
+      if (!dryRun && this.flags['add-config'] && outcome.action !== 'conflict' && !config.hasProfile(outcome.profile)) {
+        configAdded = await addProfile(config.path, outcome.profile)
+      }
+      profiles.push({...outcome, configAdded})
+    }
+    const conflicts = profiles.filter((entry) => entry.action === 'conflict').length
+    if (conflicts > 0) {
+      this.addWarning(`${conflicts} profile(s) have other keys in the vault and were left in ${result.file}; run again with --overwrite to replace the vault's keys`)
+      process.exitCode = 1
+    }
+    return {backend: this.backendId, backup: result.backup ?? null, file: result.file, profiles, skipped: result.skipped}
+  }
+
+  protected override render(result: ImportCommandResult): void {
+    for (const entry of result.profiles) {
+      this.log(`${words[entry.action]} "${entry.profile}" (${entry.accessKeyId})${entry.removedFromFile ? ', removed from the file' : ''}`)
+    }
+    if (result.profiles.length === 0) this.log(`No plaintext keys to import in ${result.file}.`)
+    if (result.backup) this.log(`${result.file} was changed; its previous content is in ${result.backup}`)
+  }
+}
