@@ -120,7 +120,14 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     }
     sandbox = new Sandbox()
     brokerUrl = await broker.start()
-    sandbox.writeConfig(`[profile acme-dev]\nacme_broker_url = ${brokerUrl}\nacme_account = 123456789012\nacme_role = developer\nregion = eu-west-1\n`)
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const closedPort = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    sandbox.writeConfig(
+      `[profile acme-dev]\nacme_broker_url = ${brokerUrl}\nacme_account = 123456789012\nacme_role = developer\nregion = eu-west-1\n` +
+        `[profile acme-offline]\nacme_broker_url = http://127.0.0.1:${closedPort}\n`,
+    )
     pass = await passFixture('plugins-e2e')
   })
 
@@ -182,11 +189,14 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     expect(last.url).to.equal('/credentials?account=123456789012&role=developer')
   })
 
-  it("says what the organisation's source refused, in one line", async () => {
+  it("says what the organisation's source could not do", async () => {
     const result = await vault(['exec', 'acme-dev', ...printEnv], {ACME_BROKER_TOKEN: 'not-the-token'})
     expect(result.code).to.not.equal(0)
     expect(result.stderr).to.include('the Acme credential broker refused profile acme-dev: HTTP 403')
     expect(result.stdout).to.equal('')
+    const offline = await vault(['exec', 'acme-offline', ...printEnv], {ACME_BROKER_TOKEN: broker.token})
+    expect(offline.code).to.not.equal(0)
+    expect(offline.stderr).to.match(/cannot reach the Acme credential broker at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/)
   })
 
   it('stays usable with a broken plugin installed, and names it', async () => {
