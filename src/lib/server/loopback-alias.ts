@@ -38,7 +38,7 @@ function run([command, ...args]: string[]): Promise<{ok: boolean; output: string
 export async function addLoopbackAlias(commands: AliasCommands): Promise<boolean> {
   const result = await run(commands.add)
   if (result.ok) return true
-  if (/exists/i.test(result.output)) return false
+  if (/exists|already assigned/i.test(result.output)) return false
   throw new VaultError('SERVER_FAILED', `cannot add the metadata address to the loopback interface: ${result.output}`, {
     suggestions: [`try it by hand: ${commands.add.join(' ')}`],
   })
