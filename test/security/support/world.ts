@@ -13,6 +13,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** stdout carries credentials by design (exec --json, export, a child's env). */
   credentialsOnStdout?: boolean
+  /** Run vault under this umask (octal, e.g. '000'). */
+  umask?: string
 }
 
 export class World {
@@ -49,7 +51,9 @@ export class World {
   }
 
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    const result = await runNode([vaultBin, ...args], {cwd: this.home, env: this.env(options.env)}, options.input, options.timeoutMs ?? 60_000)
+    // runNode starts node itself: a umask is set by a shell that then becomes node.
+    const argv = options.umask === undefined ? [vaultBin, ...args] : ['--input-type=module', '-e', UMASK_LAUNCHER, options.umask, vaultBin, ...args]
+    const result = await runNode(argv, {cwd: this.home, env: this.env(options.env)}, options.input, options.timeoutMs ?? 60_000)
     record({credentialsOnStdout: options.credentialsOnStdout, stderr: result.stderr, stdout: result.stdout, what: `vault ${args.join(' ')}`})
     return result
   }
@@ -91,6 +95,14 @@ export class World {
     this.sandbox.cleanup()
   }
 }
+
+// Sets the umask, then runs the CLI in this very process, so the umask is the CLI's own.
+const UMASK_LAUNCHER = `
+const [mask, bin, ...rest] = process.argv.slice(1)
+process.umask(parseInt(mask, 8))
+process.argv = [process.argv[0], bin, ...rest]
+await import(bin)
+`
 
 export function fakeAccessKeyId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
