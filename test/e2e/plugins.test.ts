@@ -83,6 +83,7 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
   let scratch: string
   const broker = new Broker()
   let brokerUrl: string
+  let bundled: {backends: string[]; prompts: string[]}
 
   /** The user's environment: every oclif and npm directory inside the throwaway HOME. */
   const env = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
@@ -109,13 +110,14 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
   before(async function () {
     // A clean clone installs verdaccio on the first run (about half a minute).
     this.timeout(600_000)
-    for (const built of ['dist/commands', 'plugins/backend-pass/dist/hooks', 'plugins/prompt-ykman/dist/hooks']) {
+    for (const built of ['dist/commands', 'plugins/backend-pass/dist/hooks', 'plugins/prompt-ykman/dist/hooks', 'plugins/prompt-gui/dist/hooks']) {
       if (!existsSync(join(repoRoot, built))) throw new Error(`${built} is missing: run npm run build first`)
     }
     registry = await startRegistry({scopes: ['@vault-aws', '@acme-internal']})
     scratch = await mkdtemp(join(tmpdir(), 'vault-plugins-'))
     await writeBrokenPlugin(join(scratch, 'broken'))
-    for (const dir of [join(repoRoot, 'plugins', 'backend-pass'), join(repoRoot, 'plugins', 'prompt-ykman'), orgPlugin, join(scratch, 'broken')]) {
+    const published = ['backend-pass', 'prompt-ykman', 'prompt-gui'].map((name) => join(repoRoot, 'plugins', name))
+    for (const dir of [...published, orgPlugin, join(scratch, 'broken')]) {
       await registry.publish(dir)
     }
     sandbox = new Sandbox()
@@ -140,8 +142,9 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
   })
 
   it('starts with only the bundled backends and prompt drivers', async () => {
-    expect((await backendIds()).map((row) => row.id)).to.not.include('pass')
-    expect((await promptIds()).map((row) => row.id)).to.not.include('ykman')
+    bundled = {backends: (await backendIds()).map((row) => row.id), prompts: (await promptIds()).map((row) => row.id)}
+    expect(bundled.backends).to.include('file').and.not.include('pass')
+    expect(bundled.prompts).to.include('terminal').and.not.include('ykman')
     expect((await succeed(['plugins'])).stdout).to.match(/No plugins installed/)
   })
 
@@ -169,10 +172,14 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     expect(gone).to.not.match(/work/)
   })
 
-  it('installs prompt-ykman by its short name and lists its driver on the next command', async () => {
+  it('installs prompt-ykman and prompt-gui by their short names and lists their drivers on the next command', async () => {
     await succeed(['plugins', 'install', 'prompt-ykman'])
-    const ykman = (await promptIds()).find((row) => row.id === 'ykman')
-    expect(ykman?.plugin).to.equal('@vault-aws/plugin-prompt-ykman')
+    await succeed(['plugins', 'install', 'prompt-gui'])
+    const prompts = await promptIds()
+    expect(prompts.find((row) => row.id === 'ykman')?.plugin).to.equal('@vault-aws/plugin-prompt-ykman')
+    for (const id of ['kdialog', 'osascript', 'zenity']) {
+      expect(prompts.find((row) => row.id === id)?.plugin).to.equal('@vault-aws/plugin-prompt-gui')
+    }
   })
 
   it("installs an organisation's plugin from its own scope and execs with the credentials its source hands out", async () => {
@@ -212,9 +219,9 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
 
   it('uninstalls, and the next command no longer offers what the plugins provided', async () => {
     await succeed(['plugins', 'uninstall', 'backend-pass'])
-    expect((await backendIds()).map((row) => row.id)).to.not.include('pass')
-    await succeed(['plugins', 'uninstall', 'prompt-ykman'])
-    expect((await promptIds()).map((row) => row.id)).to.not.include('ykman')
+    expect((await backendIds()).map((row) => row.id)).to.deep.equal(bundled.backends)
+    await succeed(['plugins', 'uninstall', 'prompt-ykman', 'prompt-gui'])
+    expect((await promptIds()).map((row) => row.id)).to.deep.equal(bundled.prompts)
     await succeed(['plugins', 'uninstall', ORG_PLUGIN, BROKEN_PLUGIN])
     const exec = await vault(['exec', 'acme-dev', ...printEnv], {ACME_BROKER_TOKEN: broker.token})
     expect(exec.code).to.not.equal(0)
