@@ -69,11 +69,11 @@ export async function ensureVerdaccio(): Promise<number> {
       if (value !== undefined) env[name] = value
     }
     await npm(['install', '--no-audit', '--no-fund', '--no-package-lock', '--omit=dev'], {cwd: staging, env, timeoutMs: 300_000})
-    if (existsSync(verdaccioBin)) {
-      await rm(staging, {force: true, recursive: true})
-    } else {
-      await rename(staging, installDir)
-    }
+    // Another run may have finished first: its copy is as good as this one.
+    await rename(staging, installDir).catch((error: unknown) => {
+      if (!existsSync(verdaccioBin)) throw error
+    })
+    await rm(staging, {force: true, recursive: true})
   } catch (error) {
     await rm(staging, {force: true, recursive: true})
     throw error
