@@ -23,10 +23,16 @@ export function xdgEnv(sandbox: Sandbox): Record<string, string> {
   }
 }
 
-/** Links the installable pass plugin into the sandbox user's plugins, as `vault plugins link` does for a user. */
-export async function linkPassPlugin(sandbox: Sandbox): Promise<void> {
-  const result = await sandbox.run(['plugins', 'link', passPluginDir, '--no-install'], {env: xdgEnv(sandbox)})
-  if (result.code !== 0) throw new Error(`vault plugins link failed: ${result.stderr}`)
+export const keyctlPluginDir = join(repoRoot, 'plugins', 'backend-keyctl')
+
+/** Links an installable plugin into the sandbox user's plugins, as `vault plugins link` does for a user. */
+export async function linkPlugin(sandbox: Sandbox, dir: string): Promise<void> {
+  const result = await sandbox.run(['plugins', 'link', dir, '--no-install'], {env: xdgEnv(sandbox)})
+  if (result.code !== 0) throw new Error(`vault plugins link ${dir} failed: ${result.stderr}`)
+}
+
+export function linkPassPlugin(sandbox: Sandbox): Promise<void> {
+  return linkPlugin(sandbox, passPluginDir)
 }
 
 /** A throwaway GPG key and an initialised pass store inside the sandbox. */

@@ -1,0 +1,5 @@
+export {keyctlAvailability} from './availability.ts'
+export {KeyctlKeyring, openKeyctlKeyring} from './keyctl-keyring.ts'
+export type {KeyctlKeyringOptions} from './keyctl-keyring.ts'
+export {resolveSettings, SCOPES} from './settings.ts'
+export type {KeyctlSettings, Scope} from './settings.ts'
