@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto'
 import type {Dirent} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
 import {join, posix} from 'node:path'
@@ -5,6 +6,28 @@ import {join, posix} from 'node:path'
 import {keyringError} from './errors.ts'
 
 export const ENTRY_SUFFIX = '.gpg'
+
+// An entry being written, before it is renamed over the real one; never listed as a key.
+const TEMPORARY_PREFIX = '.vault-write-'
+
+/** A fresh name beside `name` (same folder, so the same recipients) for writing it safely. */
+export function temporaryEntryName(name: string): string {
+  const slash = name.lastIndexOf('/')
+  return `${name.slice(0, slash + 1)}${TEMPORARY_PREFIX}${randomBytes(8).toString('hex')}`
+}
+
+/** Entries beside `name` that a killed writer left, untouched for `olderThanMs`. */
+export async function staleTemporaryEntries(storeDir: string, name: string, olderThanMs: number, now = Date.now()): Promise<string[]> {
+  const folder = name.slice(0, name.lastIndexOf('/') + 1)
+  const names = await readdir(join(storeDir, folder)).catch(() => [] as string[])
+  const stale: string[] = []
+  for (const file of names) {
+    if (!file.startsWith(TEMPORARY_PREFIX) || !file.endsWith(ENTRY_SUFFIX)) continue
+    const info = await stat(join(storeDir, folder, file)).catch(() => undefined)
+    if (info !== undefined && now - info.mtimeMs > olderThanMs) stale.push(`${folder}${file.slice(0, -ENTRY_SUFFIX.length)}`)
+  }
+  return stale
+}
 
 /** Go's path cleaning, which aws-vault applies when it joins the prefix and the key. */
 export function goClean(path: string): string {
@@ -62,7 +85,7 @@ async function walk(root: string, relative: string, keys: string[]): Promise<voi
     if (entry.isDirectory()) {
       // pass's own git history never holds entries.
       if (entry.name !== '.git') await walk(root, path, keys)
-    } else if (entry.name.endsWith(ENTRY_SUFFIX) && entry.name.length > ENTRY_SUFFIX.length) {
+    } else if (entry.name.endsWith(ENTRY_SUFFIX) && entry.name.length > ENTRY_SUFFIX.length && !entry.name.startsWith(TEMPORARY_PREFIX)) {
       keys.push(path.slice(0, -ENTRY_SUFFIX.length))
     }
   }

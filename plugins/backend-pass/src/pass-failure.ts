@@ -3,7 +3,7 @@ import type {KeyringError} from './errors.ts'
 import type {PassRun} from './pass-runner.ts'
 
 export interface FailureContext {
-  operation: 'show' | 'insert' | 'rm'
+  operation: 'show' | 'insert' | 'mv' | 'rm'
   /** The pass entry the command was about. */
   name: string
   dir: string

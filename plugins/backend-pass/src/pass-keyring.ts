@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import type {BackendContext, DecodedItem, ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
-import {ENTRY_SUFFIX, entryName, listEntryKeys, mayHaveCollapsedSlashes} from './entry-name.ts'
+import {ENTRY_SUFFIX, entryName, listEntryKeys, mayHaveCollapsedSlashes, staleTemporaryEntries, temporaryEntryName} from './entry-name.ts'
 import {keyringError} from './errors.ts'
 import {passFailure} from './pass-failure.ts'
 import type {FailureContext} from './pass-failure.ts'
@@ -20,6 +20,10 @@ export interface PassKeyringOptions {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
+
+// A writer killed between its insert and its rename leaves the new entry behind; after this
+// long no live writer can still own it.
+const STALE_TEMPORARY_MS = 60 * 60 * 1000
 
 // pass creates and prunes folders around each write and may commit to git: two changes to
 // one store from this process never overlap.
@@ -67,7 +71,22 @@ export class PassKeyring implements Keyring {
     const name = entryName(this.store.folder, item.key)
     if (name === undefined) throw new TypeError(`${JSON.stringify(item.key)} cannot name a pass entry inside the store's prefix`)
     const input = this.#items.encode(item)
-    await serialised(this.store.dir, () => this.#pass('insert', name, ['insert', '-m', '-f', '--', name], input))
+    // gpg writes an entry in place, so an insert cut short (Ctrl-C, a kill, a crash) would leave
+    // it truncated and its keys lost. The new entry is written beside it and renamed over it:
+    // `pass mv` in one folder is a rename, and the recipients stay those of that folder.
+    const temporary = temporaryEntryName(name)
+    await serialised(this.store.dir, async () => {
+      await this.#pass('insert', name, ['insert', '-m', '-f', '--', temporary], input)
+      try {
+        await this.#pass('mv', name, ['mv', '-f', '--', temporary, name])
+      } catch (error) {
+        await runPass(this.store.executable, ['rm', '-f', '--', temporary], {env: this.#env}).catch(() => undefined)
+        throw error
+      }
+      for (const stale of await staleTemporaryEntries(this.store.dir, name, STALE_TEMPORARY_MS)) {
+        await runPass(this.store.executable, ['rm', '-f', '--', stale], {env: this.#env}).catch(() => undefined)
+      }
+    })
   }
 
   async remove(key: string): Promise<void> {

@@ -102,8 +102,14 @@ describe('pass backend: secrets never in argv', function () {
         expect(environ.includes(needle), `environment of ${argv[0]}`).to.equal(false)
       }
     }
-    const inserts = argvs.filter((argv) => argv[1] === 'insert')
-    expect(inserts.map((argv) => argv.slice(1))).to.deep.equal([['insert', '-m', '-f', '--', 'aws-vault/argv-check']])
+    // The entry is written beside its place, then renamed over it: only names on the command lines.
+    const writes = argvs.filter((argv) => argv[1] === 'insert' || argv[1] === 'mv').map((argv) => argv.slice(1))
+    const temporary = writes.find((argv) => argv[0] === 'insert')?.[4] ?? ''
+    expect(temporary).to.match(/^aws-vault\/\.vault-write-[0-9a-f]{16}$/)
+    expect(writes).to.have.deep.members([
+      ['insert', '-m', '-f', '--', temporary],
+      ['mv', '-f', '--', temporary, 'aws-vault/argv-check'],
+    ])
     expect(argvs.some((argv) => argv[0]?.endsWith('/gpg') && argv.includes('-e')), 'gpg encrypted through the recorder').to.equal(true)
 
     expect(decoder.decode((await keyring.get('argv-check')).data)).to.equal(data)
