@@ -73,6 +73,30 @@ describe('terminal MFA prompt (built binary in a pty)', function () {
     expect(calls[0]?.principal?.mfa).to.equal(false) // the caller is the long-term key; the session it gets has MFA
   })
 
+  it('asks again when AWS refuses a well-formed code, and goes on with the next one', async () => {
+    const tty = start(`exec p -- sh -c 'echo "child got $AWS_ACCESS_KEY_ID"'`)
+    await tty.waitFor(promptLine())
+    const good = aws.totp(serial)
+    const wrong = good === '000000' ? '111111' : '000000'
+    tty.type(wrong)
+    tty.press('Enter')
+    await tty.waitFor(/AWS refused the MFA code for .*; enter the next code \(2 left\)/)
+    tty.type(good)
+    tty.press('Enter')
+    const screen = await tty.waitFor(/EXIT=\d+/)
+    expect(screen).to.match(/EXIT=0/)
+    expect(screen).to.match(/child got ASIA/)
+    const calls = sessionTokenCalls()
+    expect(calls.map((call) => call.outcome.status)).to.deep.equal([403, 200])
+  })
+
+  it('does not ask again when a code from --mfa-token is refused', async () => {
+    const result = await sandbox.run(['exec', 'p', '--mfa-token', '000000', '--', 'true'], {env: {AWS_ENDPOINT_URL: aws.url}})
+    expect(result.code).to.not.equal(0)
+    expect(result.stderr).not.to.include('enter the next code')
+    expect(sessionTokenCalls()).to.have.length(1)
+  })
+
   it('keeps asking on the terminal while stdout goes into a pipe', async () => {
     const out = join(sandbox.home, 'exported')
     const tty = start(`export p --format json | cat > ${shellQuote(out)}`)

@@ -126,24 +126,42 @@ class StepContext {
   private async getSessionToken(step: GetSessionTokenStep, source: CredentialProvider): Promise<Credentials> {
     const sourceCredentials = await source()
     const target = this.target(step.profile)
-    const tokenCode = step.mfaSerial ? await this.deps.mfa(step.mfaSerial, step.profile) : undefined
     this.deps.log(`profile ${step.profile.name}: GetSessionToken${step.mfaSerial ? ' with MFA' : ''} for ${step.durationSeconds}s`)
     const {getSessionToken} = await import('../sts/index.ts')
-    return getSessionToken(sourceCredentials, target, {
-      durationSeconds: step.durationSeconds,
-      ...(step.mfaSerial ? {mfaSerial: step.mfaSerial, tokenCode} : {}),
-    }, {sourceProfileName: step.profile.name})
+    return this.withMfa(step.mfaSerial, step.profile, (mfa) =>
+      getSessionToken(sourceCredentials, target, {durationSeconds: step.durationSeconds, ...mfa}, {sourceProfileName: step.profile.name}),
+    )
+  }
+
+  /**
+   * Runs an STS call that may carry an MFA code. A code typed at the prompt that AWS refuses
+   * (mistyped, or already used in its window) is asked for again, up to three codes in all.
+   */
+  private async withMfa<T>(
+    mfaSerial: string | undefined,
+    profile: ResolvedProfile,
+    call: (mfa: {mfaSerial?: string; tokenCode?: string}) => Promise<T>,
+  ): Promise<T> {
+    if (!mfaSerial) return call({})
+    for (let attempt = 1; ; attempt++) {
+      const {code, origin} = await this.deps.mfa(mfaSerial, profile)
+      try {
+        return await call({mfaSerial, tokenCode: code})
+      } catch (error) {
+        if (origin !== 'prompt' || attempt >= maxMfaCodes || !isRefusedMfaCode(error)) throw error
+        this.deps.notice(`AWS refused the MFA code for ${mfaSerial}; enter the next code (${maxMfaCodes - attempt} left)`)
+      }
+    }
   }
 
   private async assumeRole(step: AssumeRoleStep, source: CredentialProvider, belowProfile: string): Promise<Credentials> {
     const profile = step.profile
     const sourceCredentials = await source()
     const target = this.target(profile)
-    const tokenCode = step.mfaSerial ? await this.deps.mfa(step.mfaSerial, profile) : undefined
-    const mfa = step.mfaSerial ? ' with MFA' : step.mfaChained ? ' (MFA proven by the session)' : ''
-    this.deps.log(`profile ${profile.name}: AssumeRole ${step.roleArn}${mfa} for ${step.durationSeconds}s`)
+    const how = step.mfaSerial ? ' with MFA' : step.mfaChained ? ' (MFA proven by the session)' : ''
+    this.deps.log(`profile ${profile.name}: AssumeRole ${step.roleArn}${how} for ${step.durationSeconds}s`)
     const {assumeRole} = await import('../sts/index.ts')
-    return assumeRole(sourceCredentials, target, {
+    return this.withMfa(step.mfaSerial, profile, (mfa) => assumeRole(sourceCredentials, target, {
       durationSeconds: step.durationSeconds,
       roleArn: step.roleArn,
       roleSessionName: profile.roleSessionName || defaultRoleSessionName(this.deps.now()),
@@ -151,8 +169,8 @@ class StepContext {
       transitiveTagKeys: profile.transitiveSessionTags,
       ...(profile.externalId ? {externalId: profile.externalId} : {}),
       ...(profile.sourceIdentity ? {sourceIdentity: profile.sourceIdentity} : {}),
-      ...(step.mfaSerial ? {mfaSerial: step.mfaSerial, tokenCode} : {}),
-    }, {sourceProfileName: belowProfile})
+      ...mfa,
+    }, {sourceProfileName: belowProfile}))
   }
 
   private source(step: SourceStep): CredentialProvider {
@@ -162,6 +180,14 @@ class StepContext {
     this.deps.log(`profile ${step.profile.name}: using the ${step.sourceId} credential source`)
     return step.session ? cachedSession(step.session, this.deps, fetch) : fetch
   }
+}
+
+const maxMfaCodes = 3
+
+/** AWS's answer to a wrong or reused one-time code, as opposed to a wrong device or policy. */
+function isRefusedMfaCode(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+  return cause instanceof Error && /invalid MFA one time pass code/i.test(cause.message)
 }
 
 function required(provider: CredentialProvider | undefined): CredentialProvider {

@@ -5,8 +5,16 @@ import type {MfaPrompt, ResolvedProfile} from '../plugin-api/index.ts'
 import {VaultError} from '../errors.ts'
 import {commandEnvironment} from './sources/run-command.ts'
 
+/** Where a code came from: only a code typed at a prompt is worth asking for again when AWS refuses it. */
+export type MfaCodeOrigin = 'mfa-token' | 'mfa_process' | 'prompt'
+
+export interface MfaCode {
+  code: string
+  origin: MfaCodeOrigin
+}
+
 /** Gives the MFA code for a device, for the step of `profile` that needs it. */
-export type MfaCodes = (mfaSerial: string, profile: ResolvedProfile) => Promise<string>
+export type MfaCodes = (mfaSerial: string, profile: ResolvedProfile) => Promise<MfaCode>
 
 /**
  * MFA precedence: --mfa-token, then the mfa_process of the profile whose step needs the code,
@@ -18,10 +26,10 @@ export function mfaCodes(options: {mfaToken?: string; prompt: MfaPrompt}): MfaCo
     if (options.mfaToken && !tokenUsed) {
       // A code is valid once: a second MFA step in the same run must ask again.
       tokenUsed = true
-      return options.mfaToken
+      return {code: options.mfaToken, origin: 'mfa-token'}
     }
-    if (profile.mfaProcess) return runMfaProcess(profile.mfaProcess, profile.name)
-    return options.prompt(mfaSerial)
+    if (profile.mfaProcess) return {code: await runMfaProcess(profile.mfaProcess, profile.name), origin: 'mfa_process'}
+    return {code: await options.prompt(mfaSerial), origin: 'prompt'}
   }
 }
 
