@@ -3,7 +3,7 @@
 import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {basename, join, relative} from 'node:path'
 import {promisify} from 'node:util'
 
 import {compactDecrypt} from 'jose'
@@ -13,6 +13,7 @@ const run = promisify(execFile)
 /** What an item holds once decoded: the inner JSON aws-vault stores (credentials or a session). */
 export interface StoredValue {
   AccessKeyID?: string
+  AccessKeyId?: string
   SecretAccessKey?: string
   SessionToken?: string
   Expiration?: string
@@ -50,7 +51,8 @@ export async function readFileStore(dir: string, passphrase: string): Promise<Re
   for (const name of readdirSync(dir).filter((entry) => !entry.startsWith('.')).sort()) {
     const key = decodeURIComponent(name)
     try {
-      const {plaintext} = await compactDecrypt(readFileSync(join(dir, name), 'utf8').trim(), new TextEncoder().encode(passphrase))
+      const token = readFileSync(join(dir, name), 'utf8').trim()
+      const {plaintext} = await compactDecrypt(token, new TextEncoder().encode(passphrase), {keyManagementAlgorithms: ['PBES2-HS256+A128KW']})
       const value = decodeItemJson(Buffer.from(plaintext).toString('utf8'))
       if (typeof value === 'string') outcome.corrupt.set(key, value)
       else outcome.items.set(key, value)
@@ -61,11 +63,13 @@ export async function readFileStore(dir: string, passphrase: string): Promise<Re
   return outcome
 }
 
-/** Every entry under `prefix` of a pass store, read with `pass show`. */
-export async function readPassStore(env: Record<string, string>, storeDir: string, prefix: string): Promise<ReadOutcome> {
+/** Every entry under `prefix` of a pass store (or only those of `only`), read with `pass show`. */
+export async function readPassStore(env: Record<string, string>, storeDir: string, prefix: string, only?: string[]): Promise<ReadOutcome> {
   const outcome: ReadOutcome = {corrupt: new Map(), items: new Map()}
-  for (const file of listFiles(join(storeDir, prefix)).filter((path) => path.endsWith('.gpg'))) {
+  // A name starting with a dot is an entry being written (or left by a killed writer), not an item.
+  for (const file of listFiles(join(storeDir, prefix)).filter((path) => path.endsWith('.gpg') && !basename(path).startsWith('.'))) {
     const key = relative(join(storeDir, prefix), file).slice(0, -'.gpg'.length)
+    if (only && !only.includes(key)) continue
     try {
       const {stdout} = await run('pass', ['show', '--', join(prefix, key)], {env, timeout: 30_000})
       const value = decodeItemJson(stdout)
