@@ -30,6 +30,7 @@ export const ErrorCodes = {
   COMMAND_FAILED: 'failure',
   STS_FAILED: 'failure',
   MFA_FAILED: 'failure',
+  SOURCE_FAILED: 'failure',
   LOCK_TIMEOUT: 'failure',
   PROMPT_UNKNOWN: 'usage',
   PROMPT_UNAVAILABLE: 'usage',

@@ -199,7 +199,9 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
   it("says what the organisation's source could not do", async () => {
     const result = await vault(['exec', 'acme-dev', ...printEnv], {ACME_BROKER_TOKEN: 'not-the-token'})
     expect(result.code).to.not.equal(0)
-    expect(result.stderr).to.include('the Acme credential broker refused profile acme-dev: HTTP 403')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: credential source "acme-broker" failed for profile "acme-dev": the Acme credential broker refused profile acme-dev: HTTP 403',
+    )
     expect(result.stdout).to.equal('')
     const offline = await vault(['exec', 'acme-offline', ...printEnv], {ACME_BROKER_TOKEN: broker.token})
     expect(offline.code).to.not.equal(0)

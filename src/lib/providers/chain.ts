@@ -5,6 +5,7 @@
  */
 import type {CredentialProvider, CredentialSourceDescriptor, Credentials, ResolvedProfile, SourceDeps} from '../plugin-api/index.ts'
 
+import {VaultError} from '../errors.ts'
 import type {CredentialStore} from '../keyring/credential-store.ts'
 import type {SessionStore} from '../keyring/session-store.ts'
 import type {Logger} from '../log.ts'
@@ -176,7 +177,17 @@ class StepContext {
   private source(step: SourceStep): CredentialProvider {
     const descriptor = this.deps.sources.find((source) => source.id === step.sourceId)
     if (!descriptor) throw new Error(`credential source "${step.sourceId}" went away`)
-    const fetch = descriptor.create(step.profile, this.deps.sourceDeps)
+    const created = descriptor.create(step.profile, this.deps.sourceDeps)
+    // A plugin's plain error becomes one line naming the source; the host's own errors pass as they are.
+    const fetch: CredentialProvider = () =>
+      created().catch((error: unknown) => {
+        if (error instanceof VaultError) throw error
+        const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+        throw new VaultError('SOURCE_FAILED', `credential source "${step.sourceId}" failed for profile "${step.profile.name}": ${message}`, {
+          cause: error,
+          suggestions: [`run again with --debug, and see the documentation of the plugin that provides "${step.sourceId}"`],
+        })
+      })
     this.deps.log(`profile ${step.profile.name}: using the ${step.sourceId} credential source`)
     return step.session ? cachedSession(step.session, this.deps, fetch) : fetch
   }
