@@ -170,6 +170,7 @@ class Resolver {
   resolve(name: string, sourceChain: string[]): ResolvedProfileWithOrigins {
     const seen = sourceChain.indexOf(name)
     if (seen !== -1) throw profileLoop(this.file, 'source_profile', [...sourceChain.slice(seen), name])
+    if (sourceChain.length >= MAX_CHAIN_LENGTH) throw chainTooLong(this.file, 'source_profile', [...sourceChain, name])
 
     const draft = new Draft()
     this.applyFlags(draft)
@@ -219,6 +220,7 @@ class Resolver {
     while (visit) {
       const seen = visited.indexOf(visit.name)
       if (seen !== -1) throw profileLoop(this.file, 'include_profile', [...visited.slice(seen), visit.name])
+      if (visited.length >= MAX_CHAIN_LENGTH) throw chainTooLong(this.file, 'include_profile', [...visited, visit.name])
       visited.push(visit.name)
 
       const section = this.file.section(visit.name)
@@ -306,6 +308,18 @@ function parseTags(text: string, describe: () => string): Record<string, string>
       suggestions: ['write session tags as key1=value1,key2=value2'],
     })
   }
+}
+
+/**
+ * Far beyond any real chain of roles or includes; a config built to go deeper would otherwise
+ * exhaust the stack (source_profile) or take minutes (include_profile).
+ */
+const MAX_CHAIN_LENGTH = 64
+
+function chainTooLong(file: AwsConfigFile, key: string, chain: string[]): VaultError {
+  return new VaultError('CONFIG_INVALID', `${key} chain in ${file.path} goes deeper than ${MAX_CHAIN_LENGTH} profiles: ${chain.slice(0, 3).join(' → ')} → … → ${chain.at(-1)}`, {
+    suggestions: [`shorten the chain of ${key} settings that starts at "${chain[0]}"`],
+  })
 }
 
 function profileLoop(file: AwsConfigFile, key: string, cycle: string[]): VaultError {
