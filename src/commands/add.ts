@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
 import {addProfile, resolveProfile} from '../lib/config/index.ts'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {VaultCommand} from '../lib/base-command.ts'
 import {resolveProfile} from '../lib/config/index.ts'

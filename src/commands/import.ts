@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 
 import {VaultCommand} from '../lib/base-command.ts'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'

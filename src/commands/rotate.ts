@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import type {Credentials, ResolvedProfile} from '../lib/plugin-api/index.ts'
 import type {IamCredentials, RotationResult} from '../lib/rotate/rotation.ts'

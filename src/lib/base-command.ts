@@ -1,32 +1,20 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
-import {homedir} from 'node:os'
+// oclif's entry points, not its index, which loads (and runs) more than a command needs: commands do the same.
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
 
-import type {BackendContext, CredentialProvider, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
+import type {BackendContext, Keyring, MfaPrompt} from './plugin-api/index.ts'
 
-import {type AwsConfigFile, loadConfigFile, minTtlSeconds, parseGoDuration, resolveProfile} from './config/index.ts'
-import {CredentialStore} from './keyring/credential-store.ts'
-import {itemCodec} from './keyring/item-codec.ts'
-import {SessionStore} from './keyring/session-store.ts'
+import type {AwsConfigFile} from './config/index.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
-import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
 import {createDebugLogger, type Logger} from './log.ts'
-import {PluginRegistry} from './registry/index.ts'
-import {promptSecret} from './terminal/prompts.ts'
+import type {PluginRegistry} from './registry/index.ts'
+import {VaultContext, type CredentialFlagValues, type GlobalFlagValues, type ProfileCredentialProvider, type ProfileCredentials} from './vault-context.ts'
 
 export type VaultFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VaultCommand)['baseFlags'] & T['flags']>
 export type VaultArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/** aws-vault's global backend settings: flags that set the variable each backend reads. */
-const backendSettingFlags = {
-  'file-dir': 'AWS_VAULT_FILE_DIR',
-  keychain: 'AWS_VAULT_KEYCHAIN_NAME',
-  'pass-cmd': 'AWS_VAULT_PASS_CMD',
-  'pass-dir': 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
-  'pass-prefix': 'AWS_VAULT_PASS_PREFIX',
-  'secret-service-collection': 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
-} as const
-
-const pluginTimeoutMs = 3000
+export type {CredentialFlagValues, ProfileCredentialProvider, ProfileCredentials} from './vault-context.ts'
 
 /** The flags of every command that hands out credentials (exec, export), as aws-vault names them. */
 export const credentialFlags = {
@@ -34,23 +22,6 @@ export const credentialFlags = {
   'mfa-token': Flags.string({char: 't', description: 'The MFA code to use'}),
   'no-session': Flags.boolean({char: 'n', default: false, description: 'Skip creating an STS session with GetSessionToken'}),
   region: Flags.string({description: 'The AWS region'}),
-}
-
-export interface CredentialFlagValues {
-  duration?: string
-  'mfa-token'?: string
-  'no-session': boolean
-  region?: string
-}
-
-export interface ProfileCredentials {
-  profile: ResolvedProfile
-  credentials: Credentials
-}
-
-export interface ProfileCredentialProvider {
-  profile: ResolvedProfile
-  provider: CredentialProvider
 }
 
 /**
@@ -81,10 +52,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   protected rest!: string[]
   protected log_debug: Logger = () => {}
   private readonly collectedWarnings: string[] = []
-  private registryInstance?: PluginRegistry
-  private keyringPromise?: Promise<Keyring>
-  private backendChoice?: BackendChoice
-  private configPromise?: Promise<AwsConfigFile>
+  private contextInstance?: VaultContext
 
   /** The command's work; returns the typed result that `render` prints or `--json` wraps. */
   protected abstract execute(): Promise<unknown>
@@ -109,35 +77,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
    * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
    * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
    */
-  protected async profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
-    const env = this.vaultEnv
-    const config = await this.awsConfig()
-    const profile = resolveProfile(config, name, {
-      env,
-      flags: {
-        ...(flags.region ? {region: flags.region} : {}),
-        // As in aws-vault, --duration sets both the session and the role duration.
-        ...(flags.duration ? durationFlags(parseDurationFlag(flags.duration)) : {}),
-      },
-      requireSection: false,
-    })
-    const keyring = await this.keyring()
-    const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
-    this.reportPluginWarnings()
-    const {credentialProvider, chainDepsFor} = await import('./providers/index.ts')
-    const prompt = await this.mfaPrompt(options)
-    const deps = chainDepsFor({
-      env,
-      keyring,
-      lockScope: JSON.stringify([this.backendId, homedir(), ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? '')]),
-      log: this.log_debug,
-      minTtlSeconds: minTtlSeconds(env),
-      prompt,
-      sources,
-      ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
-    })
-    const chainOptions = {noSession: flags['no-session']}
-    return {profile, provider: async () => (await credentialProvider(profile, deps, chainOptions))()}
+  protected profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
+    return this.context.profileCredentialProvider(name, flags, options)
   }
 
   /**
@@ -147,36 +88,13 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
    * so profiles without MFA never depend on a terminal or a display.
    * Credential servers pass `serverMode`: the terminal then belongs to the command they run.
    */
-  protected async mfaPrompt(options: {serverMode?: boolean} = {}): Promise<MfaPrompt> {
-    const requested = (this.flags as {prompt?: string}).prompt?.trim() || undefined
-    const {chooseDriver, guardDriver, requestedDriver} = await import('./prompt/select-driver.ts')
-    if (requested) {
-      requestedDriver(await this.registry.prompts(), requested)
-      this.reportPluginWarnings()
-    }
-    const ctx: PromptContext = {debug: this.log_debug, env: this.vaultEnv}
-    let chosen: Promise<MfaPrompt> | undefined
-    const choose = async (): Promise<MfaPrompt> => {
-      const entries = await this.registry.prompts()
-      this.reportPluginWarnings()
-      const {descriptor, plugin} = await chooseDriver(entries, {requested, serverMode: options.serverMode ?? false}, ctx)
-      this.log_debug(`using prompt driver "${descriptor.id}" from ${plugin.name}`)
-      return guardDriver(descriptor.id, descriptor.create(ctx))
-    }
-    return async (mfaSerial) => {
-      chosen ??= choose().catch((error: unknown) => {
-        chosen = undefined
-        throw error
-      })
-      return (await chosen)(mfaSerial)
-    }
+  protected mfaPrompt(options: {serverMode?: boolean} = {}): Promise<MfaPrompt> {
+    return this.context.mfaPrompt(options)
   }
 
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
   protected awsConfig(): Promise<AwsConfigFile> {
-    const loaded = this.configPromise ?? loadConfigFile(this.vaultEnv, homedir())
-    this.configPromise = loaded
-    return loaded
+    return this.context.awsConfig()
   }
 
   override async init(): Promise<void> {
@@ -194,57 +112,42 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     this.log_debug = createDebugLogger(Boolean((flags as {debug?: boolean}).debug))
   }
 
+  /** Everything but oclif: created on first use, once the flags are parsed. */
+  private get context(): VaultContext {
+    this.contextInstance ??= new VaultContext({
+      debug: (message) => this.log_debug(message),
+      flags: this.flags as GlobalFlagValues,
+      hooks: this.config,
+      warn: (message) => this.addWarning(message),
+    })
+    return this.contextInstance
+  }
+
   /** The environment as backends and child processes see it: the real one plus the setting flags. */
   protected get vaultEnv(): Record<string, string | undefined> {
-    const env: Record<string, string | undefined> = {...process.env}
-    const flags = this.flags as Record<string, unknown>
-    for (const [flag, variable] of Object.entries(backendSettingFlags)) {
-      const value = flags[flag]
-      if (typeof value === 'string') env[variable] = value
-    }
-    return env
+    return this.context.env
   }
 
   protected get registry(): PluginRegistry {
-    this.registryInstance ??= new PluginRegistry(this.config, {timeoutMs: pluginTimeoutMs})
-    return this.registryInstance
+    return this.context.registry
   }
 
   protected backendContext(): BackendContext {
-    return {
-      debug: this.log_debug,
-      env: this.vaultEnv,
-      homedir: homedir(),
-      items: itemCodec,
-      promptSecret: (message) => promptSecret(message, 'the backend passphrase'),
-    }
+    return this.context.backendContext()
   }
 
   /** Opens the chosen backend once per command. */
   protected keyring(): Promise<Keyring> {
-    this.keyringPromise ??= this.openKeyring()
-    return this.keyringPromise
+    return this.context.keyring()
   }
 
   protected get backendId(): string | undefined {
-    return this.backendChoice?.descriptor.id
-  }
-
-  private async openKeyring(): Promise<Keyring> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
-    const ctx = this.backendContext()
-    const requested = (this.flags as {backend?: string}).backend || undefined
-    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
-    this.backendChoice = await selectBackend(choices, requested, ctx)
-    this.log_debug(`using backend "${this.backendChoice.descriptor.id}" from ${this.backendChoice.pluginName}`)
-    return this.backendChoice.descriptor.open(ctx)
+    return this.context.backendId
   }
 
   /** Broken plugins are reported once, as warnings naming them, never as crashes. */
   protected reportPluginWarnings(): void {
-    for (const message of this.registry.warnings()) this.addWarning(message)
-    for (const message of this.registry.notices()) this.log_debug(message)
+    this.context.reportPluginWarnings()
   }
 
   protected addWarning(message: string): void {
@@ -315,15 +218,3 @@ export function toVaultError(error: unknown): VaultError {
 }
 
 export {ErrorCodes}
-
-function durationFlags(seconds: number): {assumeRoleDuration: number; nonChainedGetSessionTokenDuration: number} {
-  return {assumeRoleDuration: seconds, nonChainedGetSessionTokenDuration: seconds}
-}
-
-function parseDurationFlag(text: string): number {
-  try {
-    return parseGoDuration(text)
-  } catch (error) {
-    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
-  }
-}

@@ -1,0 +1,166 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+import type {HookHost} from './run-hook.ts'
+
+/** The parts of a package.json that decide which hooks oclif would run. */
+interface PackageJson {
+  name?: string
+  dependencies?: Record<string, string>
+  oclif?: {
+    dirname?: string
+    bin?: string
+    plugins?: unknown[]
+    devPlugins?: unknown[]
+    jitPlugins?: Record<string, string>
+    hooks?: Record<string, unknown>
+  }
+}
+
+interface HookFile {
+  event: string
+  plugin: {name: string; type: string; isRoot: boolean}
+  root: string
+  target: string
+}
+
+export interface BundledHooks {
+  host: HookHost
+  /** Every event some plugin has hooks for, with the plugins (root first) declaring them. */
+  events: Map<string, string[]>
+}
+
+/** Thrown from inside a hook that reaches for oclif's Config, which this host does not have. */
+export class NoOclifConfig extends Error {}
+
+/**
+ * The hooks of vault and of the plugins it bundles, read from their package.json files the way
+ * oclif reads them, without loading oclif: for the start path that answers a cached
+ * `exec --json` before oclif's Config exists. Gives up (undefined) wherever oclif would know
+ * more plugins than that: user-installed or linked plugins in the data directory, dev plugins,
+ * just-in-time plugins, plugins nested in a bundled plugin, or anything it cannot read.
+ */
+export function bundledHooks(root: string, env: Readonly<Record<string, string | undefined>>): BundledHooks | undefined {
+  const pjson = readJson(join(root, 'package.json'))
+  const oclif = pjson?.oclif
+  if (!pjson?.name || !oclif) return undefined
+  if ((oclif.devPlugins ?? []).length > 0 || Object.keys(oclif.jitPlugins ?? {}).length > 0) return undefined
+  if (hasUserPlugins(pjson, env)) return undefined
+  const files: HookFile[] = []
+  const events = new Map<string, string[]>()
+  const add = (name: string, type: string, isRoot: boolean, pluginRoot: string, hooks: Record<string, unknown> | undefined): boolean => {
+    for (const [event, value] of Object.entries(hooks ?? {})) {
+      const targets = Array.isArray(value) ? value : [value]
+      if (!targets.every((target) => typeof target === 'string')) return false
+      if (targets.length > 0) events.set(event, [...(events.get(event) ?? []), name])
+      for (const target of targets) files.push({event, plugin: {isRoot, name, type}, root: pluginRoot, target})
+    }
+    return true
+  }
+  if (!add(pjson.name, 'core', true, root, oclif.hooks)) return undefined
+  const dependencies = pjson.dependencies ?? {}
+  for (const entry of oclif.plugins ?? []) {
+    // oclif matches these as glob patterns against the dependencies: plain names only here.
+    if (typeof entry !== 'string' || /[*?[\]{}!]/.test(entry)) return undefined
+    if (!(entry in dependencies)) continue
+    const pluginRoot = packageRoot(root, entry)
+    const plugin = pluginRoot ? readJson(join(pluginRoot, 'package.json')) : undefined
+    if (!pluginRoot || !plugin) return undefined
+    if ((plugin.oclif?.plugins ?? []).length > 0) return undefined
+    if (!add(plugin.name ?? entry, 'core', false, pluginRoot, plugin.oclif?.hooks)) return undefined
+  }
+  const runHook = async (event: string, options: object, timeout?: number) => {
+    const successes: Array<{plugin: HookFile['plugin']; result: unknown}> = []
+    const failures: Array<{plugin: HookFile['plugin']; error: unknown}> = []
+    await Promise.all(
+      groupByPlugin(files.filter((file) => file.event === event)).map(async (pluginFiles) => {
+        for (const file of pluginFiles) {
+          try {
+            const module = (await import(pathToFileURL(join(file.root, file.target)).href)) as Record<string, unknown>
+            const hook = findHookFunction(module)
+            if (!hook) continue
+            const context = hookContext()
+            const result = await withTimeout(timeout, hook.call(context, {...options, get config(): never { throw new NoOclifConfig('no oclif Config') }, context}))
+            successes.push({plugin: file.plugin, result})
+          } catch (error) {
+            failures.push({error, plugin: file.plugin})
+          }
+        }
+      }),
+    )
+    return {failures, successes}
+  }
+  return {events, host: {pjson, runHook} as unknown as HookHost}
+}
+
+/** oclif's data directory (`VAULT_DATA_DIR`, else XDG) holds a package.json once a plugin was installed or linked. */
+function hasUserPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): boolean {
+  const bin = (pjson.oclif?.bin ?? pjson.name ?? '').replaceAll('@', '').replaceAll(/[/-]/g, '_').toUpperCase()
+  const home = env.HOME || homedir()
+  const dataDir = env[`${bin}_DATA_DIR`] || join(env.XDG_DATA_HOME || join(home, '.local', 'share'), pjson.oclif?.dirname ?? pjson.name ?? '')
+  const file = join(dataDir, 'package.json')
+  if (!existsSync(file)) return false
+  const plugins = readJson(file)?.oclif?.plugins
+  return plugins === undefined || !Array.isArray(plugins) || plugins.length > 0
+}
+
+function packageRoot(from: string, name: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name)
+    if (existsSync(join(candidate, 'package.json'))) return candidate
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+function readJson(file: string): PackageJson | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PackageJson
+  } catch {
+    return undefined
+  }
+}
+
+function groupByPlugin(files: HookFile[]): HookFile[][] {
+  const groups = new Map<string, HookFile[]>()
+  for (const file of files) groups.set(file.plugin.name, [...(groups.get(file.plugin.name) ?? []), file])
+  return [...groups.values()]
+}
+
+/** As oclif finds a hook: the default export, else the first exported function. */
+function findHookFunction(module: Record<string, unknown>): ((...args: unknown[]) => unknown) | undefined {
+  if (typeof module.default === 'function') return module.default as (...args: unknown[]) => unknown
+  return Object.values(module).find((value): value is (...args: unknown[]) => unknown => typeof value === 'function')
+}
+
+/** What oclif gives a hook as `this`; anything that would print or exit refuses instead. */
+function hookContext(): object {
+  const refuse = (): never => {
+    throw new NoOclifConfig('hook output needs oclif')
+  }
+  return {
+    debug: () => {},
+    error: refuse,
+    exit: refuse,
+    log: refuse,
+    warn: refuse,
+    get config(): never {
+      return refuse()
+    },
+  }
+}
+
+async function withTimeout<T>(ms: number | undefined, work: T | Promise<T>): Promise<T> {
+  if (!ms) return work
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms.`)), ms)
+    timer.unref()
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,65 @@
+// `vault exec <profile> --json` is what credential_process runs before every AWS SDK client and
+// every `aws` command starts. With a live cached session it is answered here, before oclif loads,
+// through the same VaultContext, plugin hooks, backend, config and chain as the full command.
+// This path may only read: a new session, a prompt, a credential source, a plugin warning or any
+// error leaves it having written nothing, and the full command then runs from the start.
+import {credentialProcessJson} from '../output/credential-formats.ts'
+import {bundledHooks} from '../registry/bundled-hooks.ts'
+import {globalFlagVariables, VaultContext, type GlobalFlagValues} from '../vault-context.ts'
+
+/** Thrown where the full command has work to do that this path must not start. */
+class LeftToFullCommand extends Error {}
+
+// oclif runs hooks for these events around every command: this path would skip them.
+const eventsAroundCommands = ['init', 'prerun', 'preparse', 'finally']
+
+/** The profile, when argv is exactly `exec <profile> --json` (or `-j`). */
+export function cachedExecProfile(argv: readonly string[]): string | undefined {
+  const [command, profile, json, ...more] = argv
+  if (command !== 'exec' || (json !== '--json' && json !== '-j') || more.length > 0) return undefined
+  if (!profile || profile.startsWith('-')) return undefined
+  return profile
+}
+
+/**
+ * Prints the credential_process JSON of a live cached session and returns true, or returns false
+ * having printed nothing.
+ */
+export async function execJsonFromCache(root: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const name = cachedExecProfile(argv)
+  // AWS_VAULT: a nested session, an error the full command words. DEBUG: oclif's own debug output.
+  if (name === undefined || env.AWS_VAULT || env.DEBUG || env.VAULT_DEBUG) return false
+  const hooks = bundledHooks(root, env)
+  if (!hooks) return false
+  for (const [event, plugins] of hooks.events) {
+    if (eventsAroundCommands.includes(event)) return false
+    // The host's own postrun hook only acts after the completion commands.
+    if (event === 'postrun' && plugins.some((plugin) => plugin !== hooks.host.pjson.name)) return false
+  }
+  const warnings: string[] = []
+  const flags: GlobalFlagValues = {}
+  for (const [flag, variable] of Object.entries(globalFlagVariables)) {
+    // As oclif reads a flag's `env`: only a non-empty value counts.
+    if (env[variable]) flags[flag as keyof GlobalFlagValues] = env[variable]
+  }
+  const context = new VaultContext({
+    debug: () => {},
+    flags,
+    hooks: hooks.host,
+    readOnly: {
+      refuse(what) {
+        throw new LeftToFullCommand(`${what} is left to the full command`)
+      },
+    },
+    warn: (message) => warnings.push(message),
+  })
+  try {
+    const {provider} = await context.profileCredentialProvider(name, {'no-session': false})
+    const credentials = await provider()
+    if (warnings.length > 0) return false
+    process.stdout.write(`${credentialProcessJson(credentials)}\n`)
+    return true
+  } catch {
+    return false
+  }
+}

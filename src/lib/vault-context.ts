@@ -1,0 +1,236 @@
+// What a command works with, apart from oclif: the environment as the global flags shape it, the
+// plugin registry, the chosen backend, ~/.aws/config and the credential chain of a profile.
+// VaultCommand delegates here, and so does the start path that answers `exec <profile> --json`
+// without loading oclif: both take their credentials through this one module.
+import {homedir} from 'node:os'
+
+import type {BackendContext, CredentialProvider, CredentialSourceDescriptor, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
+
+// The config modules themselves, not config/index.ts, which also brings the config writer.
+import {minTtlSeconds, parseGoDuration} from './config/duration.ts'
+import {type AwsConfigFile, loadConfigFile} from './config/file.ts'
+import {resolveProfile} from './config/resolve.ts'
+import {itemCodec} from './keyring/item-codec.ts'
+import {VaultError} from './errors.ts'
+import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
+import type {Logger} from './log.ts'
+import type {LockRunner} from './providers/cached-session.ts'
+import {PluginRegistry, type HookHost} from './registry/index.ts'
+
+/** aws-vault's global backend settings: flags that set the variable each backend reads. */
+export const backendSettingFlags = {
+  'file-dir': 'AWS_VAULT_FILE_DIR',
+  keychain: 'AWS_VAULT_KEYCHAIN_NAME',
+  'pass-cmd': 'AWS_VAULT_PASS_CMD',
+  'pass-dir': 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
+  'pass-prefix': 'AWS_VAULT_PASS_PREFIX',
+  'secret-service-collection': 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
+} as const
+
+/** Every global flag that can come from the environment, and its variable. */
+export const globalFlagVariables = {
+  backend: 'AWS_VAULT_BACKEND',
+  prompt: 'AWS_VAULT_PROMPT',
+  ...backendSettingFlags,
+} as const
+
+export type GlobalFlagValues = Partial<Record<keyof typeof globalFlagVariables, string>>
+
+const pluginTimeoutMs = 3000
+
+export interface CredentialFlagValues {
+  duration?: string
+  'mfa-token'?: string
+  'no-session': boolean
+  region?: string
+}
+
+export interface ProfileCredentials {
+  profile: ResolvedProfile
+  credentials: Credentials
+}
+
+export interface ProfileCredentialProvider {
+  profile: ResolvedProfile
+  provider: CredentialProvider
+}
+
+/**
+ * What must not happen on a path that may only read: asking the user anything, taking a lock
+ * to make a session, running a credential source. The work is then left to the full command.
+ */
+export interface ReadOnlyGuard {
+  refuse(what: string): never
+}
+
+export interface VaultContextOptions {
+  flags: GlobalFlagValues
+  hooks: HookHost
+  debug: Logger
+  warn: Logger
+  readOnly?: ReadOnlyGuard
+}
+
+export class VaultContext {
+  private readonly options: VaultContextOptions
+  private registryInstance?: PluginRegistry
+  private keyringPromise?: Promise<Keyring>
+  private backendChoice?: BackendChoice
+  private configPromise?: Promise<AwsConfigFile>
+
+  constructor(options: VaultContextOptions) {
+    this.options = options
+  }
+
+  /** The environment as backends and child processes see it: the real one plus the setting flags. */
+  get env(): Record<string, string | undefined> {
+    const env: Record<string, string | undefined> = {...process.env}
+    const flags = this.options.flags as Record<string, unknown>
+    for (const [flag, variable] of Object.entries(backendSettingFlags)) {
+      const value = flags[flag]
+      if (typeof value === 'string') env[variable] = value
+    }
+    return env
+  }
+
+  get registry(): PluginRegistry {
+    this.registryInstance ??= new PluginRegistry(this.options.hooks, {timeoutMs: pluginTimeoutMs})
+    return this.registryInstance
+  }
+
+  get backendId(): string | undefined {
+    return this.backendChoice?.descriptor.id
+  }
+
+  backendContext(): BackendContext {
+    const {readOnly} = this.options
+    return {
+      debug: this.options.debug,
+      env: this.env,
+      homedir: homedir(),
+      items: itemCodec,
+      promptSecret: readOnly
+        ? () => readOnly.refuse('a backend passphrase prompt')
+        : async (message) => (await import('./terminal/prompts.ts')).promptSecret(message, 'the backend passphrase'),
+    }
+  }
+
+  /** Opens the chosen backend once. */
+  keyring(): Promise<Keyring> {
+    this.keyringPromise ??= this.openKeyring()
+    return this.keyringPromise
+  }
+
+  /** `~/.aws/config` (or AWS_CONFIG_FILE), read once. */
+  awsConfig(): Promise<AwsConfigFile> {
+    this.configPromise ??= loadConfigFile(this.env, homedir())
+    return this.configPromise
+  }
+
+  /** Broken plugins are reported once, as warnings naming them, never as crashes. */
+  reportPluginWarnings(): void {
+    for (const message of this.registry.warnings()) this.options.warn(message)
+    for (const message of this.registry.notices()) this.options.debug(message)
+  }
+
+  /**
+   * The profile and a provider that walks its chain afresh on each call (cached sessions with
+   * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
+   * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
+   */
+  async profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
+    const env = this.env
+    const config = await this.awsConfig()
+    const profile = resolveProfile(config, name, {
+      env,
+      flags: {
+        ...(flags.region ? {region: flags.region} : {}),
+        // As in aws-vault, --duration sets both the session and the role duration.
+        ...(flags.duration ? durationFlags(parseDurationFlag(flags.duration)) : {}),
+      },
+      requireSection: false,
+    })
+    const keyring = await this.keyring()
+    const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
+    this.reportPluginWarnings()
+    const {credentialProvider, chainDepsFor} = await import('./providers/index.ts')
+    const prompt = await this.mfaPrompt(options)
+    const {readOnly} = this.options
+    const lock: LockRunner | undefined = readOnly ? () => readOnly.refuse('a new session') : undefined
+    const deps = chainDepsFor({
+      env,
+      keyring,
+      lockScope: JSON.stringify([this.backendId, homedir(), ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? '')]),
+      log: this.options.debug,
+      minTtlSeconds: minTtlSeconds(env),
+      prompt,
+      sources: readOnly ? sources.map((source) => refusingSource(source, readOnly)) : sources,
+      ...(lock ? {lock} : {}),
+      ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
+    })
+    const chainOptions = {noSession: flags['no-session']}
+    return {profile, provider: async () => (await credentialProvider(profile, deps, chainOptions))()}
+  }
+
+  /**
+   * The prompt driver that asks for MFA codes when neither --mfa-token nor mfa_process gives one.
+   * A driver named with --prompt/AWS_VAULT_PROMPT is checked now, so a typo fails before any work;
+   * whether it (or the automatic choice) can run here is decided when a code is first needed,
+   * so profiles without MFA never depend on a terminal or a display.
+   * Credential servers pass `serverMode`: the terminal then belongs to the command they run.
+   */
+  async mfaPrompt(options: {serverMode?: boolean} = {}): Promise<MfaPrompt> {
+    const requested = this.options.flags.prompt?.trim() || undefined
+    const {chooseDriver, guardDriver, requestedDriver} = await import('./prompt/select-driver.ts')
+    if (requested) {
+      requestedDriver(await this.registry.prompts(), requested)
+      this.reportPluginWarnings()
+    }
+    const {readOnly} = this.options
+    if (readOnly) return () => readOnly.refuse('an MFA prompt')
+    const ctx: PromptContext = {debug: this.options.debug, env: this.env}
+    let chosen: Promise<MfaPrompt> | undefined
+    const choose = async (): Promise<MfaPrompt> => {
+      const entries = await this.registry.prompts()
+      this.reportPluginWarnings()
+      const {descriptor, plugin} = await chooseDriver(entries, {requested, serverMode: options.serverMode ?? false}, ctx)
+      this.options.debug(`using prompt driver "${descriptor.id}" from ${plugin.name}`)
+      return guardDriver(descriptor.id, descriptor.create(ctx))
+    }
+    return async (mfaSerial) => {
+      chosen ??= choose().catch((error: unknown) => {
+        chosen = undefined
+        throw error
+      })
+      return (await chosen)(mfaSerial)
+    }
+  }
+
+  private async openKeyring(): Promise<Keyring> {
+    const entries = await this.registry.backends()
+    this.reportPluginWarnings()
+    const ctx = this.backendContext()
+    const requested = this.options.flags.backend || undefined
+    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+    this.backendChoice = await selectBackend(choices, requested, ctx)
+    this.options.debug(`using backend "${this.backendChoice.descriptor.id}" from ${this.backendChoice.pluginName}`)
+    return this.backendChoice.descriptor.open(ctx)
+  }
+}
+
+/** The same descriptor (same id, priority and matching, so the same plan) whose provider refuses to run. */
+function refusingSource(source: CredentialSourceDescriptor, guard: ReadOnlyGuard): CredentialSourceDescriptor {
+  return Object.create(source, {create: {value: () => () => guard.refuse(`the ${source.id} credential source`)}}) as CredentialSourceDescriptor
+}
+
+function durationFlags(seconds: number): {assumeRoleDuration: number; nonChainedGetSessionTokenDuration: number} {
+  return {assumeRoleDuration: seconds, nonChainedGetSessionTokenDuration: seconds}
+}
+
+function parseDurationFlag(text: string): number {
+  try {
+    return parseGoDuration(text)
+  } catch (error) {
+    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
+  }
+}

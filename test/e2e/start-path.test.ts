@@ -1,0 +1,174 @@
+import {expect} from 'chai'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {repoRoot, runNode, vaultBin, type RunResult} from '../helpers/cli.ts'
+import type {Emulator} from '../helpers/emulator.ts'
+import {ChainWorld} from './chain-helpers.ts'
+
+// Runs only the start path (dist/lib/start/exec-json.js) and says on stderr whether it answered.
+const probe = `
+const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist', 'lib', 'start', 'exec-json.js'))})
+const answered = await execJsonFromCache(${JSON.stringify(repoRoot)}, process.argv.slice(1))
+process.stderr.write('answered=' + answered)
+`
+
+// Loads bin/run.js while recording every module Node loads, and lists the oclif ones at exit.
+const watchModules = `data:text/javascript,${encodeURIComponent(`
+import {registerHooks} from 'node:module'
+const loaded = []
+registerHooks({load(url, context, next) { loaded.push(url); return next(url, context) }})
+process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length))
+`)}`
+
+function mfaScript(dir: string): string {
+  const script = join(dir, 'mfa.sh')
+  writeFileSync(script, `#!/bin/sh\necho asked >> '${dir}/asked'\ncat '${dir}/code'\n`, {mode: 0o700})
+  return script
+}
+
+describe('vault exec <profile> --json answered before oclif loads (built binary)', function () {
+  this.timeout(60_000)
+  let world: ChainWorld
+  let dir: string
+
+  const config = (script: string) => (aws: Emulator) => `
+[profile alice]
+region = eu-west-1
+mfa_serial = ${aws.user('alice').mfaSerial}
+mfa_process = ${script}
+`
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vault-start-'))
+    world = await ChainWorld.start({users: [{mfa: true, name: 'alice'}]}, config(mfaScript(dir)), ['alice'])
+    writeFileSync(join(dir, 'code'), `${world.aws.totp(world.serial('alice'))}\n`)
+  })
+
+  afterEach(async () => {
+    await world.stop()
+    rmSync(dir, {force: true, recursive: true})
+  })
+
+  const asked = () => (existsSync(join(dir, 'asked')) ? readFileSync(join(dir, 'asked'), 'utf8').trim().split('\n').length : 0)
+
+  function runProbe(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+    return runNode(['--input-type=module', '-e', probe, ...argv], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, ...env})})
+  }
+
+  it('answers a live cached session with exactly what the full command prints, without loading oclif', async () => {
+    const first = await world.credentials('alice')
+    const probed = await runProbe(['exec', 'alice', '--json'])
+    expect(probed.stderr).to.equal('answered=true')
+    // `exec --json alice` is the same command to oclif, but not the form the start path takes.
+    const full = await world.run(['exec', '--json', 'alice'])
+    expect(full.code, full.stderr).to.equal(0)
+    expect(probed.stdout).to.equal(full.stdout)
+    expect(JSON.parse(probed.stdout)).to.deep.equal(first)
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url})})
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stdout).to.equal(full.stdout)
+    expect(watched.stderr).to.equal('oclif-modules=0')
+    expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
+    expect(asked()).to.equal(1)
+  })
+
+  it('leaves a cold cache to the full command having called nothing and asked nothing', async () => {
+    const probed = await runProbe(['exec', 'alice', '--json'])
+    expect(probed).to.include({code: 0, stderr: 'answered=false', stdout: ''})
+    expect(world.stsCalls()).to.deep.equal([])
+    expect(asked()).to.equal(0)
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url})})
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/oclif-modules=[1-9]/)
+    expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
+    expect(asked()).to.equal(1)
+  })
+
+  it('leaves a role whose session is not cached to the full command, though the session below it is', async () => {
+    await world.credentials('alice')
+    world.sandbox.writeConfig(`${readFileSync(world.sandbox.configFile, 'utf8')}\n[profile role]\nregion = eu-west-1\nsource_profile = alice\nrole_arn = arn:aws:iam::${world.aws.user('alice').account}:role/none\n`)
+    const role = await runProbe(['exec', 'role', '--json'])
+    expect(role).to.include({stderr: 'answered=false', stdout: ''})
+    expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
+    expect(asked()).to.equal(1)
+  })
+
+  it('leaves every other form, and a store it would have to ask a passphrase for, to the full command', async () => {
+    await world.credentials('alice')
+    for (const argv of [['exec', 'alice'], ['exec', '--json', 'alice'], ['exec', 'alice', '--json', '--debug'], ['exec', 'alice', '--json', '--', 'true'], ['export', 'alice', '--json'], ['exec', '-j', '--json']]) {
+      const probed = await runProbe(argv)
+      expect(probed, argv.join(' ')).to.include({stderr: 'answered=false', stdout: ''})
+    }
+    expect(await runProbe(['exec', 'alice', '-j'])).to.include({stderr: 'answered=true'})
+    for (const env of [{AWS_VAULT_FILE_PASSPHRASE: undefined}, {AWS_VAULT: 'alice'}, {AWS_VAULT_BACKEND: 'no-such-backend'}, {AWS_VAULT_PROMPT: 'no-such-prompt'}, {DEBUG: '*'}]) {
+      const probed = await runProbe(['exec', 'alice', '--json'], env)
+      expect(probed, JSON.stringify(env)).to.include({stderr: 'answered=false', stdout: ''})
+    }
+  })
+
+  it('leaves it to the full command once a plugin is installed or linked, which only oclif knows', async () => {
+    await world.credentials('alice')
+    const dataDir = join(world.sandbox.home, '.local', 'share', 'vault')
+    mkdirSync(dataDir, {recursive: true})
+    writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [], schema: 1}, private: true}))
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=true'})
+    writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [{name: 'some-plugin', type: 'user'}], schema: 1}, private: true}))
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
+    const elsewhere = join(world.sandbox.home, 'data')
+    mkdirSync(join(elsewhere, 'vault'), {recursive: true})
+    writeFileSync(join(elsewhere, 'vault', 'package.json'), JSON.stringify({oclif: {plugins: [{name: 'linked', root: '/nowhere', type: 'link'}]}}))
+    rmSync(dataDir, {force: true, recursive: true})
+    expect(await runProbe(['exec', 'alice', '--json'], {XDG_DATA_HOME: elsewhere})).to.include({stderr: 'answered=false'})
+    expect(await runProbe(['exec', 'alice', '--json'], {VAULT_DATA_DIR: join(elsewhere, 'vault')})).to.include({stderr: 'answered=false'})
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=true'})
+  })
+})
+
+describe('the start path reads the same plugins and flags as oclif', () => {
+  it('runs the vault:* hooks of vault and its bundled plugins with the answers oclif gets', async () => {
+    const {Config} = await import('@oclif/core/config')
+    const {bundledHooks} = await import('../../src/lib/registry/bundled-hooks.ts')
+    const {runVaultHook} = await import('../../src/lib/registry/run-hook.ts')
+    const home = mkdtempSync(join(tmpdir(), 'vault-start-home-'))
+    const saved = {HOME: process.env.HOME, XDG_DATA_HOME: process.env.XDG_DATA_HOME}
+    try {
+      // No user plugins in either: an empty HOME and data directory.
+      process.env.HOME = home
+      process.env.XDG_DATA_HOME = join(home, 'data')
+      const config = await Config.load(repoRoot)
+      const bundled = bundledHooks(repoRoot, process.env)
+      expect(bundled).to.not.equal(undefined)
+      const summary = (answers: Awaited<ReturnType<typeof runVaultHook>>) => ({
+        failures: answers.failures.map((failure) => failure.plugin),
+        successes: answers.successes.map(({plugin, result}) => ({plugin, ids: (result as Array<{id: string}>).map((descriptor) => descriptor.id)})),
+      })
+      for (const event of ['vault:backends', 'vault:prompts', 'vault:sources'] as const) {
+        const ours = summary(await runVaultHook(bundled!.host, event, 3000))
+        expect(ours, event).to.deep.equal(summary(await runVaultHook(config, event, 3000)))
+        expect(ours.successes, event).to.not.deep.equal([])
+      }
+      const declared = [...config.plugins.values()].flatMap((plugin) => Object.entries(plugin.hooks).filter(([, hooks]) => hooks.length > 0).map(([event]) => `${event} ${plugin.name}`))
+      const ours = [...bundled!.events].flatMap(([event, plugins]) => plugins.map((plugin) => `${event} ${plugin}`))
+      expect(ours.sort()).to.deep.equal(declared.sort())
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+      rmSync(home, {force: true, recursive: true})
+    }
+  })
+
+  it('takes every global flag that oclif reads from the environment from the same variable', async () => {
+    const {VaultCommand} = await import('../../src/lib/base-command.ts')
+    const {globalFlagVariables} = await import('../../src/lib/vault-context.ts')
+    const fromEnvironment = Object.fromEntries(
+      Object.entries(VaultCommand.baseFlags)
+        .filter(([, flag]) => 'env' in flag && flag.env)
+        .map(([name, flag]) => [name, (flag as {env: string}).env]),
+    )
+    expect(fromEnvironment).to.deep.equal({...globalFlagVariables})
+  })
+})
