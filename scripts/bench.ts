@@ -1,8 +1,8 @@
 // `npm run bench`: wall time of vault's hot paths as ratios against `node -e 0`, measured in the same run.
 // Medians of repeated sequential runs; the built CLI, a file store and the project's AWS emulator.
 import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {cpus, tmpdir} from 'node:os'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {startEmulator} from '../test/helpers/emulator.ts'
@@ -50,6 +50,71 @@ function profiles(count: number): string {
   return lines.join('\n')
 }
 
+/** Runs a command to completion and keeps its stdout. */
+function capture(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))))
+  })
+}
+
+/**
+ * `BENCH_CROWD` (100) `vault exec crowd --json` started at once for one MFA profile on a cold
+ * cache, against an emulator and a store of their own: wall time until the last one ends, the STS
+ * calls they made, how often mfa_process was run, and how many sessions they handed out.
+ */
+async function coldCrowd(): Promise<string[]> {
+  const size = Number(process.env.BENCH_CROWD ?? 100)
+  const aws = await startEmulator({users: [{mfa: true, name: 'crowd'}]})
+  const dir = mkdtempSync(join(tmpdir(), 'vault-bench-crowd-'))
+  try {
+    const serial = aws.user('crowd').mfaSerial!
+    const asked = join(dir, 'asked')
+    const script = join(dir, 'mfa.sh')
+    writeFileSync(script, `#!/bin/sh\necho asked >> '${asked}'\ncat '${join(dir, 'code')}'\n`, {mode: 0o700})
+    writeFileSync(join(dir, 'code'), `${aws.totp(serial)}\n`)
+    writeFileSync(join(dir, 'config'), `[profile crowd]\nregion = eu-west-1\nmfa_serial = ${serial}\nmfa_process = ${script}\n`)
+    const env: Record<string, string> = {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_ENDPOINT_URL_STS: aws.url,
+      AWS_VAULT_BACKEND: 'file',
+      AWS_VAULT_FILE_DIR: join(dir, 'keys'),
+      AWS_VAULT_FILE_PASSPHRASE: 'bench',
+      HOME: dir,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    }
+    const key = aws.credentials('crowd')
+    await run(process.execPath, [vault, 'add', 'crowd', '--env', '--no-add-config'], {...env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey})
+    const stsBefore = aws.calls.filter((call) => call.service === 'sts').length
+    const start = process.hrtime.bigint()
+    const outputs = await Promise.all(Array.from({length: size}, () => capture(process.execPath, [vault, 'exec', 'crowd', '--json'], env)))
+    const wall = Number(process.hrtime.bigint() - start) / 1e6
+    const stsCalls = aws.calls.filter((call) => call.service === 'sts').length - stsBefore
+    const prompts = existsSync(asked) ? readFileSync(asked, 'utf8').trim().split('\n').length : 0
+    const sessions = new Set(outputs.map((output) => (JSON.parse(output) as {AccessKeyId: string}).AccessKeyId)).size
+    return [
+      '',
+      `${size} simultaneous cold \`vault exec crowd --json\` (MFA profile with mfa_process, file store, emulator); load average ${loadavg().map((value) => value.toFixed(2)).join(' ')} after them.`,
+      '',
+      '| figure | value | goal |',
+      '|---|---:|---:|',
+      `| wall time until all ${size} ended | ${wall.toFixed(0)} ms | |`,
+      `| wall time per process | ${(wall / size).toFixed(1)} ms | |`,
+      `| STS calls | ${stsCalls} | 1 |`,
+      `| MFA prompts (mfa_process runs) | ${prompts} | 1 |`,
+      `| distinct sessions handed out | ${sessions} | 1 |`,
+    ]
+  } finally {
+    await aws.stop()
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
+
 const emulator = await startEmulator({users: [{name: 'bench'}]})
 const home = mkdtempSync(join(tmpdir(), 'vault-bench-'))
 try {
@@ -85,6 +150,10 @@ try {
   await measure('vault --version', node, [vault, '--version'])
   await measure('vault list', node, [vault, 'list'])
   await measure('vault exec hot --json (cached session)', node, [vault, 'exec', 'hot', '--json'])
+  // The same command in a form the start path leaves to oclif: what it saves.
+  await measure('vault exec --json hot (cached session, through oclif)', node, [vault, 'exec', '--json', 'hot'])
+  // No backend named: each backend's availability is checked by priority (the OS keyring's over D-Bus) before `file`.
+  await measure('vault exec hot --json, no AWS_VAULT_BACKEND', node, [vault, 'exec', 'hot', '--json'], {AWS_VAULT_BACKEND: ''})
   await measure('vault exec hot -- true (cached session)', node, [vault, 'exec', 'hot', '--', 'true'])
   if (existsSync('/usr/bin/aws')) {
     const credentialsFile = join(home, '.aws', 'credentials')
@@ -106,6 +175,7 @@ try {
     ...rows.map(([label, ms]) => `| ${label} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  process.stdout.write(`${(await coldCrowd()).join('\n')}\n`)
 } finally {
   await emulator.stop()
   rmSync(home, {force: true, recursive: true})
