@@ -129,7 +129,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
     const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.log_debug, minTtlSeconds: minTtl})
     if (this.flags.lazy) this.log_debug('--lazy: the credentials are fetched at the first request')
     else await credentials.get()
-    const options = {credentials, env, log: this.log_debug, minTtlSeconds: minTtl, profile}
+    const options = {credentials, env, log: this.log_debug, minTtlSeconds: minTtl, profile, ...(this.flags.debug ? {requestLog: this.log_debug} : {})}
     const served = this.flags['ec2-server'] ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})}) : await serve.serveEcsToChild(options)
     try {
       const [command, args] = this.childCommand()

@@ -22,6 +22,8 @@ export interface Ec2ServerOptions {
   /** Defaults to 127.0.0.1:9099. */
   address?: ListenAddress
   log?: Logger
+  /** One debug line per request. */
+  requestLog?: Logger
   now?: () => number
 }
 
@@ -93,7 +95,7 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    logRequests(options.log, 'ec2 server', request, response)
+    logRequests(options.requestLog, 'ec2 server', request, response)
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
       sendText(response, 401, 'Access denied from non-localhost address')
       return

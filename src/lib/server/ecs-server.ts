@@ -1,10 +1,11 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {Socket} from 'node:net'
 
 import type {Credentials} from '../plugin-api/index.ts'
 import type {Logger} from '../log.ts'
 import {newAuthToken, tokenCheck} from './auth-token.ts'
 import {ecsCredentialsBody} from './credential-bodies.ts'
-import {hostName, isLoopbackAddress, isLoopbackHostName, logRequests, pathOf, sendBody, sendJsonError} from './http.ts'
+import {hostName, isLoopbackAddress, isLoopbackHostName, logRequests, pathOf, rawHeader, sendJsonError} from './http.ts'
 import {closeServer, listen, type RunningServer} from './listen.ts'
 import type {RefreshingCredentials} from './refreshing-credentials.ts'
 import {errorMessage, isRoleArn} from './roles.ts'
@@ -18,8 +19,10 @@ export interface EcsServerOptions {
   authToken?: string
   /** Defaults to 0: any free port. */
   port?: number
-  /** One debug line per request. */
+  /** Debug lines: failed fetches. */
   log?: Logger
+  /** One debug line per request; leave unset when debug output is off, the hot path then does nothing more. */
+  requestLog?: Logger
   now?: () => number
 }
 
@@ -42,27 +45,30 @@ export async function startEcsServer(options: EcsServerOptions): Promise<EcsServ
   const authToken = options.authToken ?? newAuthToken()
   const authorized = tokenCheck(authToken)
   const now = options.now ?? Date.now
-  const bodies = new WeakMap<Credentials, Buffer>()
+  // The document and its headers, made once per set of credentials; a string body, not a
+  // Buffer, so that Node sends headers and body in one write.
+  const answers = new WeakMap<Credentials, {body: string; headers: Record<string, number | string>}>()
 
-  const bodyOf = (credentials: Credentials): string | Buffer => {
-    // Expiring credentials make the same document every time: build it once per refresh.
-    if (!credentials.expiration) return ecsCredentialsBody(credentials, now())
-    let body = bodies.get(credentials)
-    if (!body) {
-      body = Buffer.from(ecsCredentialsBody(credentials, now()))
-      bodies.set(credentials, body)
+  const send = (response: ServerResponse, credentials: Credentials) => {
+    let answer = answers.get(credentials)
+    if (!answer) {
+      const body = ecsCredentialsBody(credentials, now())
+      answer = {body, headers: {'Content-Length': Buffer.byteLength(body), 'Content-Type': jsonType}}
+      // Credentials that never expire get a moving expiry: their document is made each time.
+      if (credentials.expiration) answers.set(credentials, answer)
     }
-    return body
+    response.writeHead(200, answer.headers)
+    response.end(answer.body)
   }
 
   const serve = (response: ServerResponse, source: RefreshingCredentials) => {
     const held = source.fresh()
     if (held) {
-      sendBody(response, 200, jsonType, bodyOf(held))
+      send(response, held)
       return
     }
     source.get().then(
-      (credentials) => sendBody(response, 200, jsonType, bodyOf(credentials)),
+      (credentials) => send(response, credentials),
       (error: unknown) => {
         options.log?.(`ecs server: cannot get the credentials of ${source.label}: ${errorMessage(error)}`)
         sendJsonError(response, 500, errorMessage(error))
@@ -71,17 +77,13 @@ export async function startEcsServer(options: EcsServerOptions): Promise<EcsServ
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    logRequests(options.log, 'ecs server', request, response)
-    if (!isLoopbackAddress(request.socket.remoteAddress)) {
-      sendJsonError(response, 403, 'refused: the request does not come from this machine')
+    logRequests(options.requestLog, 'ecs server', request, response)
+    const host = rawHeader(request, 'host')
+    if (!isLoopbackHostName(hostName(host))) {
+      sendJsonError(response, 403, `refused: the Host header ${JSON.stringify(host ?? '')} does not name the loopback address`)
       return
     }
-    const host = hostName(request.headers.host)
-    if (!isLoopbackHostName(host)) {
-      sendJsonError(response, 403, `refused: the Host header ${JSON.stringify(request.headers.host ?? '')} does not name the loopback address`)
-      return
-    }
-    if (!authorized(request.headers.authorization)) {
+    if (!authorized(rawHeader(request, 'authorization'))) {
       sendJsonError(response, 403, 'invalid Authorization token')
       return
     }
@@ -113,6 +115,10 @@ export async function startEcsServer(options: EcsServerOptions): Promise<EcsServ
   }
 
   const server = createServer({keepAliveTimeout: 30_000}, handle)
+  // Checked once per connection: keep-alive requests on it come from the same place.
+  server.on('connection', (socket: Socket) => {
+    if (!isLoopbackAddress(socket.remoteAddress)) socket.destroy()
+  })
   const address = await listen(server, {host: '127.0.0.1', port: options.port ?? 0}, 'ECS credential server')
   return {
     address,

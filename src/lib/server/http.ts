@@ -25,7 +25,20 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 /** Names by which a client on this machine reaches a server bound to a loopback address. */
 export function isLoopbackHostName(name: string | undefined): boolean {
-  return name === 'localhost' || isLoopbackAddress(name)
+  return name === '127.0.0.1' || name === 'localhost' || isLoopbackAddress(name)
+}
+
+/**
+ * One header's value straight from the raw list (the first one sent), without making Node
+ * build the whole `headers` object: the credential servers' hot path reads only two headers.
+ */
+export function rawHeader(request: IncomingMessage, lowerCaseName: string): string | undefined {
+  const raw = request.rawHeaders
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index]!
+    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) return raw[index + 1]
+  }
+  return undefined
 }
 
 export function pathOf(request: IncomingMessage): string {
@@ -34,7 +47,7 @@ export function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query)
 }
 
-export function sendBody(response: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendBody(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, {'Content-Length': Buffer.byteLength(body), 'Content-Type': contentType, ...headers})
   response.end(body)
 }

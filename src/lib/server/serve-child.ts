@@ -20,6 +20,8 @@ export interface ChildServerOptions {
   env: Env
   minTtlSeconds: number
   log: Logger
+  /** Set with --debug only: a line per request. */
+  requestLog?: Logger
 }
 
 export interface ServedChild {
@@ -47,6 +49,7 @@ export async function serveEcsToChild(options: ChildServerOptions): Promise<Serv
   const server = await startEcsServer({
     credentials: options.credentials,
     log: options.log,
+    ...(options.requestLog ? {requestLog: options.requestLog} : {}),
     roleCredentials: roleCredentials({
       base: options.credentials,
       durationSeconds: profile.assumeRoleDuration,
@@ -73,6 +76,7 @@ export async function serveEc2ToChild(options: ChildServerOptions & {address?: L
   const server = await startEc2Server({
     credentials: options.credentials,
     log: options.log,
+    ...(options.requestLog ? {requestLog: options.requestLog} : {}),
     ...(options.address ? {address: options.address} : {}),
     ...(options.profile.region ? {region: options.profile.region} : {}),
   })

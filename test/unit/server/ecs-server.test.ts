@@ -26,6 +26,7 @@ describe('ECS credential server (in process)', () => {
     server = await startEcsServer({
       credentials: base,
       log: (line) => lines.push(line),
+      requestLog: (line) => lines.push(line),
       roleCredentials: (roleArn) => {
         roles.push(roleArn)
         if (roleArn.endsWith('/broken')) {
