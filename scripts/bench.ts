@@ -6,6 +6,7 @@ import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {startEmulator} from '../test/helpers/emulator.ts'
+import autocannon from 'autocannon'
 
 const root = join(import.meta.dirname, '..')
 const vault = join(root, 'bin', 'run.js')
@@ -48,6 +49,124 @@ function profiles(count: number): string {
     lines.push(`[profile org-${i}]`, `sso_start_url = https://example.awsapps.com/start`, `sso_region = us-east-1`, `sso_account_id = ${String(100000000000 + i)}`, 'sso_role_name = Admin', 'region = us-east-1', '')
   }
   return lines.join('\n')
+}
+
+/** A server process that prints one line (its URL, or the child's environment) when ready. */
+async function startServerProcess(command: string, args: string[], env: Record<string, string>, ready: RegExp, input?: string) {
+  const child = spawn(command, args, {env, stdio: ['pipe', 'pipe', 'inherit']})
+  if (input !== undefined) child.stdin.end(input)
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (code) => reject(new Error(`${command} ended (${code}) before it was ready`)))
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (ready.test(output)) resolve()
+    })
+  })
+  return {child, output}
+}
+
+interface LoadResult {
+  requestsPerSecond: number
+  p99: number
+  failed: number
+  /** CPU time the server process spent per request, where /proc tells it. */
+  cpuMicroseconds?: number
+}
+
+/** User plus system CPU seconds of a process (Linux), or undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // clock ticks of USER_HZ = 100
+  } catch {
+    return undefined
+  }
+}
+
+/** autocannon on loopback: 10 connections for a few seconds. */
+async function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number | undefined): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(serverPid)
+  const result = await autocannon({connections: 10, duration: seconds, headers, url})
+  const cpuAfter = cpuSeconds(serverPid)
+  return {
+    failed: result.errors + result.non2xx,
+    p99: result.latency.p99,
+    requestsPerSecond: result.requests.average,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? {cpuMicroseconds: ((cpuAfter - cpuBefore) * 1e6) / result.requests.total} : {}),
+  }
+}
+
+/**
+ * Both servers in turns after a warm-up, medians per server: on a shared machine the load
+ * from elsewhere then weighs on both alike.
+ */
+async function compareUnderLoad(bare: () => Promise<LoadResult>, ecs: () => Promise<LoadResult>, rounds: number): Promise<[LoadResult, LoadResult]> {
+  await bare()
+  await ecs()
+  const bareResults: LoadResult[] = []
+  const ecsResults: LoadResult[] = []
+  for (let round = 0; round < rounds; round++) {
+    bareResults.push(await bare())
+    ecsResults.push(await ecs())
+  }
+  const summary = (results: LoadResult[]): LoadResult => {
+    const cpu = results.map((result) => result.cpuMicroseconds).filter((value) => value !== undefined)
+    return {
+      failed: results.reduce((sum, result) => sum + result.failed, 0),
+      p99: median(results.map((result) => result.p99)),
+      requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
+      ...(cpu.length > 0 ? {cpuMicroseconds: median(cpu)} : {}),
+    }
+  }
+  return [summary(bareResults), summary(ecsResults)]
+}
+
+/**
+ * `vault exec --ecs-server` under load next to a bare node:http server answering the same JSON
+ * (each in its own process, measured in this run), and the STS calls made meanwhile.
+ */
+async function ecsServerLoad(env: Record<string, string>): Promise<string[]> {
+  const served = await startServerProcess(process.execPath, [vault, 'exec', 'hot', '--ecs-server', '--', 'sh', '-c', 'env; echo --ready--; read line'], env, /--ready--/)
+  const childEnv = Object.fromEntries(served.output.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+  const url = childEnv.AWS_CONTAINER_CREDENTIALS_FULL_URI!
+  const headers = {authorization: childEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN!}
+  const body = await (await fetch(url, {headers})).text()
+  // The same document from a server doing nothing else; the body travels on stdin, never in argv.
+  const bareProgram = `let body = ''; process.stdin.on('data', (c) => body += c).on('end', () => {
+    const server = require('node:http').createServer((q, s) => { s.writeHead(200, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)}); s.end(body) })
+    server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port))
+  })`
+  const bare = await startServerProcess(process.execPath, ['-e', bareProgram], {PATH: env.PATH!}, /\n/, body)
+  try {
+    const stsBefore = emulator.calls.filter((call) => call.service === 'sts').length
+    const loadBefore = loadavg()
+    const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 3)
+    const rounds = Number(process.env.BENCH_LOAD_ROUNDS ?? 5)
+    const [bareResult, ecsResult] = await compareUnderLoad(
+      () => load(bare.output.trim(), {}, seconds, bare.child.pid),
+      () => load(url, headers, seconds, served.child.pid),
+      rounds,
+    )
+    const stsCalls = emulator.calls.filter((call) => call.service === 'sts').length - stsBefore
+    const cpu = (result: LoadResult) => (result.cpuMicroseconds === undefined ? 'n/a' : result.cpuMicroseconds.toFixed(1))
+    const row = (label: string, result: LoadResult) =>
+      `| ${label} | ${result.requestsPerSecond.toFixed(0)} | ${(result.requestsPerSecond / bareResult.requestsPerSecond).toFixed(2)} | ${result.p99.toFixed(2)} | ${cpu(result)} | ${result.failed} |`
+    return [
+      '',
+      `ECS credential server under autocannon (10 connections, loopback, medians of ${rounds} alternating ${seconds} s rounds, load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')} before); STS calls during the load: ${stsCalls}.`,
+      '',
+      '| server | requests/s | × bare | p99 ms | server CPU µs/request | failed |',
+      '|---|---:|---:|---:|---:|---:|',
+      row('bare node:http, same JSON', bareResult),
+      row('vault exec --ecs-server', ecsResult),
+    ]
+  } finally {
+    bare.child.kill()
+    served.child.stdin.end('0\n')
+    await new Promise((resolve) => served.child.once('close', resolve))
+  }
 }
 
 /** Runs a command to completion and keeps its stdout. */
@@ -176,6 +295,7 @@ try {
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
   process.stdout.write(`${(await coldCrowd()).join('\n')}\n`)
+  process.stdout.write(`${(await ecsServerLoad(env)).join('\n')}\n`)
 } finally {
   await emulator.stop()
   rmSync(home, {force: true, recursive: true})
