@@ -161,6 +161,25 @@ describe('the start path reads the same plugins and flags as oclif', () => {
     }
   })
 
+  it('runs the full command instead when a hook never settles and holds nothing open', async function () {
+    this.timeout(30_000)
+    const root = mkdtempSync(join(tmpdir(), 'vault-start-root-'))
+    try {
+      writeFileSync(join(root, 'package.json'), JSON.stringify({name: 'hanging-host', type: 'module', oclif: {hooks: {'vault:backends': './hang.js'}}}))
+      writeFileSync(join(root, 'hang.js'), 'export default () => new Promise(() => {})\n')
+      writeFileSync(join(root, 'config'), '[profile p]\nregion = eu-west-1\n')
+      const script = `
+const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist', 'lib', 'start', 'exec-json.js'))})
+const answered = await execJsonFromCache(${JSON.stringify(root)}, ['exec', 'p', '--json'])
+process.stderr.write('answered=' + answered)
+`
+      const result = await runNode(['--input-type=module', '-e', script], {cwd: root, env: {AWS_CONFIG_FILE: join(root, 'config'), HOME: root, PATH: process.env.PATH}})
+      expect(result).to.include({code: 0, stderr: 'answered=false', stdout: ''})
+    } finally {
+      rmSync(root, {force: true, recursive: true})
+    }
+  })
+
   it('takes every global flag that oclif reads from the environment from the same variable', async () => {
     const {VaultCommand} = await import('../../src/lib/base-command.ts')
     const {globalFlagVariables} = await import('../../src/lib/vault-context.ts')

@@ -53,13 +53,19 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
     },
     warn: (message) => warnings.push(message),
   })
+  // Something that never settles and holds nothing open (a plugin's hook, say) would let the event
+  // loop run dry and Node end vault with code 13: the full command, which reports it, runs instead.
+  let ranDry: () => void = () => {}
+  const dry = new Promise<undefined>((resolve) => (ranDry = () => resolve(undefined)))
+  process.once('beforeExit', ranDry)
   try {
-    const {provider} = await context.profileCredentialProvider(name, {'no-session': false})
-    const credentials = await provider()
-    if (warnings.length > 0) return false
+    const credentials = await Promise.race([context.profileCredentialProvider(name, {'no-session': false}).then(({provider}) => provider()), dry])
+    if (!credentials || warnings.length > 0) return false
     process.stdout.write(`${credentialProcessJson(credentials)}\n`)
     return true
   } catch {
     return false
+  } finally {
+    process.off('beforeExit', ranDry)
   }
 }
