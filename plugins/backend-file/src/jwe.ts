@@ -1,6 +1,9 @@
 import {randomBytes} from 'node:crypto'
 
-import {CompactEncrypt, compactDecrypt, errors} from 'jose'
+// The subpath entry points load the compact JWE code only, not all of jose: every run that reads an item pays for this.
+import {compactDecrypt} from 'jose/jwe/compact/decrypt'
+import {CompactEncrypt} from 'jose/jwe/compact/encrypt'
+import * as errors from 'jose/errors'
 
 import {keyringError} from './errors.ts'
 
