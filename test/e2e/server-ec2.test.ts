@@ -1,3 +1,4 @@
+import {fromInstanceMetadata} from '@smithy/credential-provider-imds'
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {createServer, request, type Server} from 'node:http'
@@ -141,28 +142,41 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
     expect((await served.finish(0)).code).to.equal(0)
   })
 
-  it('refreshes before expiry: each credential served has more than AWS_MIN_TTL left and works', async () => {
+  it('refreshes before expiry for the SDK provider: each credential served has more than AWS_MIN_TTL left and works', async () => {
     const minTtlMs = (14 * 60 + 57) * 1000
     const served = await ServedRun.start(world, 'bob', [...anyPort, '--lazy', '--duration', '15m'], {AWS_MIN_TTL: '14m57s'})
-    const endpoint = served.env.AWS_EC2_METADATA_SERVICE_ENDPOINT!
-    const token = (await call(`${endpoint}latest/api/token`, {headers: {'X-aws-ec2-metadata-token-ttl-seconds': '600'}, method: 'PUT'})).body
+    // The provider reads its endpoint from the environment, as in the command's process.
+    const saved = process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT
+    process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = served.env.AWS_EC2_METADATA_SERVICE_ENDPOINT!
     const keys: string[] = []
-    for (let poll = 0; poll < 3; poll++) {
-      if (poll > 0) await sleep(3500)
-      const sentAt = Date.now()
-      const answers = await Promise.all(
-        Array.from({length: 5}, () => call(`${endpoint}latest/meta-data/iam/security-credentials/local-credentials`, {headers: {'X-aws-ec2-metadata-token': token}})),
-      )
-      const documents = answers.map((answer) => JSON.parse(answer.body) as {AccessKeyId: string; SecretAccessKey: string; Token: string; Expiration: string})
-      expect(new Set(documents.map((document) => document.AccessKeyId)).size).to.equal(1)
-      const [document] = documents
-      expect(Date.parse(document!.Expiration) - sentAt).to.be.greaterThan(minTtlMs)
-      expect(await world.identity({AccessKeyId: document!.AccessKeyId, SecretAccessKey: document!.SecretAccessKey, SessionToken: document!.Token, Version: 1})).to.equal(BOB)
-      keys.push(document!.AccessKeyId)
+    try {
+      for (let poll = 0; poll < 3; poll++) {
+        if (poll > 0) await sleep(3500)
+        const sentAt = Date.now()
+        const burst = await Promise.all(Array.from({length: 5}, () => fromInstanceMetadata({maxRetries: 0, timeout: 5000})()))
+        expect(new Set(burst.map((credentials) => credentials.accessKeyId)).size, 'one set of credentials per burst').to.equal(1)
+        const [credentials] = burst
+        expect(credentials!.expiration!.getTime() - sentAt).to.be.greaterThan(minTtlMs)
+        expect(await world.identity({AccessKeyId: credentials!.accessKeyId, SecretAccessKey: credentials!.secretAccessKey, SessionToken: credentials!.sessionToken!, Version: 1})).to.equal(BOB)
+        keys.push(credentials!.accessKeyId)
+      }
+    } finally {
+      if (saved === undefined) delete process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT
+      else process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = saved
     }
     expect(new Set(keys).size).to.equal(3)
+    expect(world.aws.callsOf('GetSessionToken'), 'one STS call per refresh').to.have.length(3)
+    const ended = await served.finish(0)
+    expect(ended.code).to.equal(0)
+  })
+
+  it('keeps the real AWS CLI working across refreshes', async () => {
+    const loop = `for i in 1 2 3; do /usr/bin/aws sts get-caller-identity --endpoint-url ${world.aws.url} --query Arn --output text || exit 9; sleep 3.5; done`
+    const result = await world.run(['exec', 'bob', ...anyPort, '--duration', '15m', '--', 'sh', '-c', loop], {AWS_MIN_TTL: '14m57s'}, 60_000)
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout.trim().split('\n')).to.deep.equal(Array(3).fill(BOB))
+    expect(new Set(world.aws.callsOf('GetCallerIdentity').map((call) => call.accessKeyId)).size, 'each CLI run got newer credentials').to.equal(3)
     expect(world.aws.callsOf('GetSessionToken')).to.have.length(3)
-    expect((await served.finish(0)).code).to.equal(0)
   })
 
   it("exits with the command's exit code, dies of its signal, forwards SIGTERM and stops the server", async () => {
