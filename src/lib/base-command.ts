@@ -6,8 +6,9 @@ import type * as Interfaces from '@oclif/core/interfaces'
 import type {BackendContext, Keyring, MfaPrompt} from './plugin-api/index.ts'
 
 import type {AwsConfigFile} from './config/index.ts'
-import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
+import {errorCode, ErrorCodes, ExitCode, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
+import {redactSecrets} from './output/redact.ts'
 import type {PluginRegistry} from './registry/index.ts'
 import {VaultContext, type CredentialFlagValues, type GlobalFlagValues, type ProfileCredentialProvider, type ProfileCredentials} from './vault-context.ts'
 
@@ -52,6 +53,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   protected rest!: string[]
   protected log_debug: Logger = () => {}
   private readonly collectedWarnings: string[] = []
+  private finished = false
   private contextInstance?: VaultContext
 
   /** The command's work; returns the typed result that `render` prints or `--json` wraps. */
@@ -61,9 +63,19 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   protected render(_result: unknown): void {}
 
   async run(): Promise<unknown> {
-    const result = await this.execute()
-    if (!this.jsonEnabled()) this.render(result)
-    return result
+    try {
+      const result = await this.execute()
+      if (!this.jsonEnabled()) this.render(result)
+      return result
+    } finally {
+      this.finish()
+    }
+  }
+
+  private finish(): void {
+    if (this.finished) return
+    this.finished = true
+    unfinishedCommands--
   }
 
   /** Resolves the profile and obtains its credentials through the provider chain. */
@@ -98,6 +110,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   override async init(): Promise<void> {
+    guardEarlyExit()
+    unfinishedCommands++
     await super.init()
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
@@ -150,7 +164,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     this.context.reportPluginWarnings()
   }
 
-  protected addWarning(message: string): void {
+  protected addWarning(warning: string): void {
+    const message = redactSecrets(warning)
     if (this.collectedWarnings.includes(message)) return
     this.collectedWarnings.push(message)
     if (!this.jsonEnabled()) process.stderr.write(`vault: warning: ${message}\n`)
@@ -162,10 +177,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
 
   protected override toErrorJson(error: unknown): unknown {
     const vaultError = toVaultError(error)
-    return {code: vaultError.code, message: vaultError.message, status: vaultError.exitCode, suggestions: vaultError.suggestions}
+    return {code: vaultError.code, message: redactSecrets(vaultError.message), status: vaultError.exitCode, suggestions: vaultError.suggestions.map((suggestion) => redactSecrets(suggestion))}
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
+    this.finish()
     if ((error as {code?: unknown}).code === 'EEXIT') {
       process.exitCode = error.oclif?.exit ?? 0
       return
@@ -182,7 +198,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       const detail = vaultError.cause instanceof Error ? vaultError.cause : vaultError
       lines.push(detail.stack ?? '')
     }
-    process.stderr.write(`${lines.join('\n')}\n`)
+    // A plugin's error message may quote what it was handling.
+    process.stderr.write(`${redactSecrets(lines.join('\n'))}\n`)
   }
 
   /** jsonEnabled() reads parsed flags; a parse failure happens before they exist. */
@@ -193,6 +210,28 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       return false
     }
   }
+}
+
+let unfinishedCommands = 0
+let exitGuarded = false
+
+// Node's code when the event loop ran dry while vault still awaited something.
+const UNSETTLED_AWAIT = 13
+
+/**
+ * Plugin code that calls process.exit(0) in the middle of a command would pass for a success,
+ * and one that never answers while holding nothing open ends vault with Node's code 13 and a
+ * warning about top-level await: both are reported as the failure they are.
+ */
+function guardEarlyExit(): void {
+  if (exitGuarded) return
+  exitGuarded = true
+  process.once('exit', (code) => {
+    if (unfinishedCommands === 0 || (code !== 0 && code !== UNSETTLED_AWAIT)) return
+    process.exitCode = ExitCode.failure
+    const how = code === 0 ? 'a plugin calling process.exit?' : 'waiting for an answer that could never come, from a plugin?'
+    process.stderr.write(`vault: the process was ended before the command finished (${how})\n`)
+  })
 }
 
 const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])

@@ -1,9 +1,11 @@
+import {redactSecrets} from './output/redact.ts'
+
 export type Logger = (message: string) => void
 
-/** Debug lines go to stderr so stdout stays data only. Callers never pass secrets. */
+/** Debug lines go to stderr so stdout stays data only. vault never passes secrets; plugins might. */
 export function createDebugLogger(enabled: boolean): Logger {
   if (!enabled) return () => {}
   return (message) => {
-    process.stderr.write(`vault: debug: ${message}\n`)
+    process.stderr.write(`vault: debug: ${redactSecrets(message)}\n`)
   }
 }

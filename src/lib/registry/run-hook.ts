@@ -23,7 +23,16 @@ export interface HookAnswers {
  */
 export async function runVaultHook(host: HookHost, event: VaultHookEvent, timeoutMs: number): Promise<HookAnswers> {
   const options: VaultHookEvents[typeof event]['options'] = {}
-  const answers = await host.runHook<typeof event, VaultHooks>(event, options, timeoutMs, true)
+  // oclif's hook timeout does not keep the process alive: a hook that never settles and holds
+  // nothing open would let the event loop run dry, and Node would end vault (exit 13) instead
+  // of reporting the plugin once the timeout is over.
+  const keepAlive = setTimeout(() => {}, timeoutMs + 1000)
+  let answers: Awaited<ReturnType<typeof host.runHook<typeof event, VaultHooks>>>
+  try {
+    answers = await host.runHook<typeof event, VaultHooks>(event, options, timeoutMs, true)
+  } finally {
+    clearTimeout(keepAlive)
+  }
   const compare = comparePlugins(host)
   const ref = (plugin: AnsweringPlugin): AnsweringPlugin => ({name: plugin.name, type: plugin.type, isRoot: plugin.isRoot})
   // Array#sort is stable: several hook files of one plugin keep their declared order.
