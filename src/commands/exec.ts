@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
