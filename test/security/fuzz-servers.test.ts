@@ -15,6 +15,7 @@ import {rawRequest, slowClient, type RawResponse} from './support/raw-http.ts'
 import {newSecretKey, registerSecret, secretsIn} from './support/transcript.ts'
 
 const RUNS = Number(process.env.VAULT_FUZZ_RUNS ?? 5000)
+const SEED = Number(process.env.VAULT_FUZZ_SEED ?? Date.now() % 2 ** 31)
 // Not a registered secret: the servers may echo what a client sent, token guesses included.
 const TOKEN = randomBytes(30).toString('base64url')
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/fuzzed'
@@ -188,7 +189,7 @@ describe('bad input: the ECS and EC2 credential servers', function () {
             const problem = problemWith(response, mayHave)
             if (problem) throw new Error(`${problem}: ${response.headers.split('\r\n')[0]}`)
           }),
-          {numRuns: RUNS, seed: Number(process.env.VAULT_FUZZ_SEED ?? Date.now() % 2 ** 31)},
+          {numRuns: RUNS, seed: SEED},
         )
         const raw = await fc.check(
           fc.asyncProperty(fc.uint8Array({maxLength: 2048}), async (bytes) => {
@@ -198,7 +199,7 @@ describe('bad input: the ECS and EC2 credential servers', function () {
             const problem = problemWith(response, false)
             if (problem) throw new Error(problem)
           }),
-          {numRuns: Math.floor(RUNS / 4)},
+          {numRuns: Math.floor(RUNS / 4), seed: SEED},
         )
         const answers = [...statuses].sort().map(([status, times]) => `${times}×${status}`).join(' ')
         this.test!.title += ` (${structured.numRuns} requests, ${raw.numRuns} raw byte strings: ${answers})`
