@@ -70,20 +70,26 @@ describe('vault exec (built binary)', () => {
   })
 
   it('forwards a signal it receives to the child', async () => {
-    const child = spawn(process.execPath, [vaultBin, 'exec', 'work', '--no-session', '--', 'sh', '-c', 'trap "echo got-usr1; exit 7" USR1; echo ready; while :; do sleep 0.05; done'], {
+    // SIGUSR2, not SIGUSR1: Node reserves SIGUSR1 for its inspector. The loop ends by itself so a lost
+    // signal fails the test instead of leaving a process behind.
+    const script = 'trap "echo got-usr2; exit 7" USR2; echo ready; i=0; while [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done; exit 99'
+    const child = spawn(process.execPath, [vaultBin, 'exec', 'work', '--no-session', '--', 'sh', '-c', script], {
       env: sandbox.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000)
     let stdout = ''
+    let sent = false
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
-      if (stdout.includes('ready') && !stdout.includes('sent')) {
-        stdout += 'sent'
-        child.kill('SIGUSR1')
+      if (stdout.includes('ready') && !sent) {
+        sent = true
+        child.kill('SIGUSR2')
       }
     })
     const [code] = await once(child, 'close')
-    expect(stdout).to.include('got-usr1')
+    clearTimeout(killer)
+    expect(stdout).to.include('got-usr2')
     expect(code).to.equal(7)
   })
 
