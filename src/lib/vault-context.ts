@@ -16,6 +16,7 @@ import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
 import type {Logger} from './log.ts'
 import type {LockRunner} from './providers/cached-session.ts'
 import {PluginRegistry, type HookHost} from './registry/index.ts'
+import {commandEnvironment} from './providers/sources/run-command.ts'
 
 /** aws-vault's global backend settings: flags that set the variable each backend reads. */
 export const backendSettingFlags = {
@@ -188,7 +189,8 @@ export class VaultContext {
     }
     const {readOnly} = this.options
     if (readOnly) return () => readOnly.refuse('an MFA prompt')
-    const ctx: PromptContext = {debug: this.options.debug, env: this.env}
+    // Prompt drivers start dialogs and ykman: none of them needs the file store's passphrase.
+    const ctx: PromptContext = {debug: this.options.debug, env: commandEnvironment(this.env)}
     let chosen: Promise<MfaPrompt> | undefined
     const choose = async (): Promise<MfaPrompt> => {
       const entries = await this.registry.prompts()

@@ -22,6 +22,7 @@ export function fakeYkman(dir: string): {bin: string; argvFile: string; codeFile
   const files = {argvFile: join(dir, 'ykman.argv'), codeFile: join(dir, 'ykman.code'), releaseFile: join(dir, 'ykman.release'), stdinFile: join(dir, 'ykman.stdin')}
   const script = `#!/bin/sh
 printf '%s\\0' "$@" > '${files.argvFile}'
+if [ -n "$AWS_VAULT_FILE_PASSPHRASE" ]; then echo has-passphrase > '${files.argvFile}.env'; else echo no-passphrase > '${files.argvFile}.env'; fi
 if [ -t 0 ]; then echo tty > '${files.stdinFile}'; else echo not-a-tty > '${files.stdinFile}'; fi
 echo "fake ykman: reading the OATH applet" >&2
 if [ -n "$FAKE_YKMAN_WAIT" ]; then while [ ! -e '${files.releaseFile}' ]; do sleep 0.05; done; fi

@@ -56,6 +56,7 @@ describe('ykman prompt driver (built binary, linked plugin, stand-in ykman)', fu
     expect(result.stderr).not.to.match(/^vault:/m)
     expect(result.code).to.equal(0)
     expect(recordedArgv(fake.argvFile)).to.deep.equal(['oath', 'accounts', 'code', '--single', serial])
+    expect(readFileSync(`${fake.argvFile}.env`, 'utf8').trim(), 'the file store passphrase stays with vault').to.equal('no-passphrase')
     const exported = JSON.parse(result.stdout) as {AccessKeyId: string}
     expect(aws.session(exported.AccessKeyId)?.mfa).to.equal(true)
     const [call] = aws.callsOf('GetSessionToken')
