@@ -1,6 +1,5 @@
 import {VaultCommand} from '../lib/base-command.ts'
 import {formatColumns} from '../lib/output/columns.ts'
-import type {PromptContext} from '../lib/plugin-api/index.ts'
 
 export interface PromptRow {
   id: string
@@ -23,7 +22,7 @@ export default class Prompts extends VaultCommand<typeof Prompts> {
     const {availabilityOf, chooseDriver} = await import('../lib/prompt/select-driver.ts')
     const entries = await this.registry.prompts()
     this.reportPluginWarnings()
-    const ctx: PromptContext = {debug: this.log_debug, env: this.vaultEnv}
+    const ctx = this.promptContext()
     let automatic: string | undefined
     try {
       automatic = (await chooseDriver(entries, {}, ctx)).descriptor.id

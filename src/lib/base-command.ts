@@ -3,7 +3,7 @@ import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 
-import type {BackendContext, Keyring, MfaPrompt} from './plugin-api/index.ts'
+import type {BackendContext, Keyring, MfaPrompt, PromptContext} from './plugin-api/index.ts'
 
 import type {AwsConfigFile} from './config/index.ts'
 import {errorCode, ErrorCodes, ExitCode, type ErrorCode, VaultError} from './errors.ts'
@@ -148,6 +148,10 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
 
   protected backendContext(): BackendContext {
     return this.context.backendContext()
+  }
+
+  protected promptContext(): PromptContext {
+    return this.context.promptContext()
   }
 
   /** Opens the chosen backend once per command. */

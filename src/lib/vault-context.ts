@@ -17,6 +17,7 @@ import type {Logger} from './log.ts'
 import type {LockRunner} from './providers/cached-session.ts'
 import {PluginRegistry, type HookHost} from './registry/index.ts'
 import {commandEnvironment} from './providers/sources/run-command.ts'
+import {findExecutable} from './executable.ts'
 
 /** aws-vault's global backend settings: flags that set the variable each backend reads. */
 export const backendSettingFlags = {
@@ -108,12 +109,19 @@ export class VaultContext {
     return {
       debug: this.options.debug,
       env: this.env,
+      findExecutable: (command) => findExecutable(command, this.env.PATH),
       homedir: homedir(),
       items: itemCodec,
       promptSecret: readOnly
         ? () => readOnly.refuse('a backend passphrase prompt')
         : async (message) => (await import('./terminal/prompts.ts')).promptSecret(message, 'the backend passphrase'),
     }
+  }
+
+  /** What prompt drivers see: the environment without the file store's passphrase, which none of them needs. */
+  promptContext(): PromptContext {
+    const env = commandEnvironment(this.env)
+    return {debug: this.options.debug, env, findExecutable: (command) => findExecutable(command, env.PATH)}
   }
 
   /** Opens the chosen backend once. */
@@ -189,8 +197,7 @@ export class VaultContext {
     }
     const {readOnly} = this.options
     if (readOnly) return () => readOnly.refuse('an MFA prompt')
-    // Prompt drivers start dialogs and ykman: none of them needs the file store's passphrase.
-    const ctx: PromptContext = {debug: this.options.debug, env: commandEnvironment(this.env)}
+    const ctx = this.promptContext()
     let chosen: Promise<MfaPrompt> | undefined
     const choose = async (): Promise<MfaPrompt> => {
       const entries = await this.registry.prompts()

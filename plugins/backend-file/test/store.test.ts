@@ -126,7 +126,7 @@ describe('file backend: names and settings', function () {
     const [file] = descriptors
     expect(file).to.include({id: 'file', priority: 10})
     expect(file?.summary).to.be.a('string').and.not.equal('')
-    const availability = await file?.isAvailable({env: {}, homedir: '/h', items: itemCodec, promptSecret: async () => '', debug: () => undefined})
+    const availability = await file?.isAvailable({env: {}, findExecutable: () => undefined, homedir: '/h', items: itemCodec, promptSecret: async () => '', debug: () => undefined})
     expect(availability?.available).to.equal(true)
     expect(availability?.reason).to.be.a('string').and.not.equal('')
   })

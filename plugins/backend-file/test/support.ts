@@ -19,6 +19,7 @@ export function context(env: Record<string, string | undefined>, answer = PASSPH
   const debugged: string[] = []
   return {
     env,
+    findExecutable: () => undefined, // this backend runs no program
     homedir: '/nonexistent-home',
     items: itemCodec,
     prompts,

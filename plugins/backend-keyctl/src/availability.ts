@@ -1,6 +1,5 @@
 import type {Availability, BackendContext} from '@vault-aws/cli/plugin-api'
 
-import {findCommand} from './command-path.ts'
 import {runKeyctl} from './keyctl-runner.ts'
 import {resolveSettings, type KeyctlSettings} from './settings.ts'
 
@@ -13,7 +12,7 @@ export async function keyctlAvailability(ctx: BackendContext, platform: NodeJS.P
   } catch (error) {
     return {available: false, reason: (error as Error).message}
   }
-  const executable = await findCommand(settings.command, ctx.env.PATH)
+  const executable = ctx.findExecutable(settings.command)
   if (executable === undefined) return {available: false, reason: `no ${settings.command} command: install keyutils (Debian package "keyutils")`}
   const run = await runKeyctl('probe', '', {executable, scope: settings.scope, ring: settings.ring, path: ctx.env.PATH}).catch((error: Error) => ({code: -1, stdout: Buffer.alloc(0), stderr: error.message}))
   if (run.code !== 0) {

@@ -3,7 +3,6 @@ import {randomBytes} from 'node:crypto'
 import type {BackendContext, ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
 import {CHUNK_PREFIX, chunkKey, decodeManifest, digest, encodeManifest, MAX_PAYLOAD, split, type Manifest} from './chunks.ts'
-import {findCommand} from './command-path.ts'
 import {keyringError} from './errors.ts'
 import {NO_RING, NO_SCOPE, NOT_FOUND, runKeyctl, type Operation, type Run} from './keyctl-runner.ts'
 import {withRingLock} from './ring-lock.ts'
@@ -174,7 +173,7 @@ function checkKey(key: string): void {
 
 export async function openKeyctlKeyring(ctx: BackendContext): Promise<KeyctlKeyring> {
   const settings = resolveSettings(ctx.env)
-  const executable = await findCommand(settings.command, ctx.env.PATH)
+  const executable = ctx.findExecutable(settings.command)
   if (executable === undefined) throw keyringError('BACKEND_UNAVAILABLE', `the keyctl command ${JSON.stringify(settings.command)} was not found: install keyutils (Debian package "keyutils")`)
   return new KeyctlKeyring({settings, executable, path: ctx.env.PATH, items: ctx.items, debug: (message) => ctx.debug(message)})
 }

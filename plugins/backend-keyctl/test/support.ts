@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto'
 
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
+import {findExecutable} from '../../../src/lib/executable.ts'
 import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 
 /** The real keyctl is what these tests are about: its absence fails them, it never skips them. */
@@ -14,8 +15,10 @@ export function requireKeyctl(): void {
 
 export function context(env: Record<string, string | undefined>): BackendContext & {debugged: string[]} {
   const debugged: string[] = []
+  const fullEnv = {PATH: process.env.PATH, ...env}
   return {
-    env: {PATH: process.env.PATH, ...env},
+    env: fullEnv,
+    findExecutable: (command: string) => findExecutable(command, fullEnv.PATH),
     homedir: '/nonexistent-home',
     items: itemCodec,
     debugged,

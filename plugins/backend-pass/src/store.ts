@@ -3,7 +3,6 @@ import {join} from 'node:path'
 
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
-import {findCommand} from './command-path.ts'
 import {prefixFolder} from './entry-name.ts'
 import {keyringError} from './errors.ts'
 import type {KeyringError} from './errors.ts'
@@ -28,7 +27,7 @@ export async function inspectStore(ctx: BackendContext): Promise<PassStore | Key
   } catch (error) {
     return error as KeyringError
   }
-  const executable = await findCommand(settings.command, ctx.env.PATH)
+  const executable = ctx.findExecutable(settings.command)
   if (executable === undefined) {
     return keyringError(
       'BACKEND_UNAVAILABLE',

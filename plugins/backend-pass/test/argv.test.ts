@@ -5,7 +5,7 @@ import {setImmediate as yieldToLoop} from 'node:timers/promises'
 
 import {expect} from 'chai'
 
-import {findCommand} from '../src/command-path.ts'
+import {findExecutable} from '../../../src/lib/executable.ts'
 import {decoder, encoder, openKeyring, passFixture} from './support.ts'
 import type {PassFixture} from './support.ts'
 
@@ -50,7 +50,7 @@ describe('pass backend: secrets never in argv', function () {
     shimDir = join(fixture.root, 'shims')
     await mkdir(join(shimDir, 'calls'), {recursive: true})
     for (const [name, hold] of [['pass', true], ['gpg', false]] as const) {
-      const real = await findCommand(name, process.env.PATH)
+      const real = findExecutable(name, process.env.PATH)
       if (real === undefined) throw new Error(`${name} is not installed`)
       await writeFile(join(shimDir, name), recorder(real, hold))
       await chmod(join(shimDir, name), 0o755)

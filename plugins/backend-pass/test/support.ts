@@ -7,7 +7,7 @@ import {promisify} from 'node:util'
 import type {BackendContext, Keyring} from '@vault-aws/cli/plugin-api'
 
 import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
-import {findCommand} from '../src/command-path.ts'
+import {findExecutable} from '../../../src/lib/executable.ts'
 import backends from '../src/hooks/backends.ts'
 
 const run = promisify(execFile)
@@ -17,8 +17,8 @@ export const decoder = new TextDecoder()
 
 /** The real pass is what these tests are about: its absence fails them, it never skips them. */
 export async function requirePass(): Promise<string> {
-  const pass = await findCommand('pass', process.env.PATH)
-  const gpg = await findCommand('gpg', process.env.PATH)
+  const pass = findExecutable('pass', process.env.PATH)
+  const gpg = findExecutable('gpg', process.env.PATH)
   if (pass === undefined || gpg === undefined) {
     throw new Error('the pass backend tests need the real `pass` and `gpg`: apt-get install -y --no-install-recommends pass (Debian package "pass")')
   }
@@ -93,6 +93,7 @@ export function context(env: Record<string, string | undefined>, homedir = env.H
   const debugged: string[] = []
   return {
     env,
+    findExecutable: (command: string) => findExecutable(command, env.PATH),
     homedir,
     items: itemCodec,
     debugged,

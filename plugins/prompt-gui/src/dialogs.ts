@@ -2,15 +2,13 @@ import {spawn} from 'node:child_process'
 
 import type {Availability, PromptContext} from '@vault-aws/cli/plugin-api'
 
-import {findExecutable} from './executable.ts'
 import {type DialogId, invocation} from './invocations.ts'
-
-type Env = Readonly<Record<string, string | undefined>>
 
 const needsDisplay: Record<DialogId, boolean> = {kdialog: true, osascript: false, zenity: true}
 
-export function dialogAvailability(id: DialogId, env: Env): Availability {
-  const found = findExecutable(id, env.PATH)
+export function dialogAvailability(id: DialogId, ctx: PromptContext): Availability {
+  const {env} = ctx
+  const found = ctx.findExecutable(id)
   if (!found) return {available: false, reason: `${id} is not on PATH`}
   if (needsDisplay[id] && !env.DISPLAY && !env.WAYLAND_DISPLAY) return {available: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}
   return {available: true, reason: `uses ${found}`}
@@ -21,7 +19,7 @@ const CANCELLED_STATUS = 1
 
 /** Shows the dialog and returns what the user typed. Cancelling rejects with code PROMPT_CANCELLED. */
 export function askWithDialog(id: DialogId, mfaSerial: string, ctx: PromptContext): Promise<string> {
-  const executable = findExecutable(id, ctx.env.PATH)
+  const executable = ctx.findExecutable(id)
   if (!executable) return Promise.reject(Object.assign(new Error(`${id} is not on PATH`), {code: 'PROMPT_UNAVAILABLE'}))
   const {args} = invocation(id, mfaSerial)
   ctx.debug(`asking for the MFA code of ${mfaSerial} with ${id}`)

@@ -3,18 +3,15 @@ import {closeSync, openSync, writeSync} from 'node:fs'
 
 import type {Availability, PromptContext} from '@vault-aws/cli/plugin-api'
 
-import {findExecutable} from './executable.ts'
 import {ykmanArgs} from './ykman-args.ts'
-
-type Env = Readonly<Record<string, string | undefined>>
 
 /** How long ykman may take before the user is told the key may want a touch. */
 export const TOUCH_HINT_AFTER_MS = 700
 
 export const TOUCH_HINT = 'Waiting for ykman: touch your YubiKey if it is blinking…\n'
 
-export function ykmanAvailability(env: Env): Availability {
-  const found = findExecutable('ykman', env.PATH)
+export function ykmanAvailability(ctx: PromptContext): Availability {
+  const found = ctx.findExecutable('ykman')
   return found ? {available: true, reason: `uses ${found}`} : {available: false, reason: 'ykman is not on PATH (install YubiKey Manager)'}
 }
 
@@ -33,7 +30,7 @@ function openTty(): number | undefined {
  * reach the user even while vault's stdout and stderr are captured (credential_process).
  */
 export async function codeFromYkman(mfaSerial: string, ctx: PromptContext): Promise<string> {
-  const executable = findExecutable('ykman', ctx.env.PATH)
+  const executable = ctx.findExecutable('ykman')
   if (!executable) throw Object.assign(new Error('ykman is not on PATH'), {code: 'PROMPT_UNAVAILABLE'})
   const args = ykmanArgs(mfaSerial, ctx.env)
   ctx.debug(`fetching the MFA code with: ykman ${args.join(' ')}`)

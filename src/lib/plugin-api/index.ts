@@ -58,6 +58,8 @@ export interface BackendContext {
   items: ItemCodec
   /** Ask the user for a secret on the controlling terminal; rejects when there is none. */
   promptSecret(message: string): Promise<string>
+  /** Where a program runs from on `env.PATH` (a name with a slash is a path); never the current directory by accident. */
+  findExecutable(command: string): string | undefined
   debug(message: string): void
 }
 
@@ -78,6 +80,8 @@ export interface BackendDescriptor {
 
 export interface PromptContext {
   env: Readonly<Record<string, string | undefined>>
+  /** Where a program runs from on `env.PATH` (a name with a slash is a path); never the current directory by accident. */
+  findExecutable(command: string): string | undefined
   debug(message: string): void
 }
 

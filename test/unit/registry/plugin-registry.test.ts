@@ -42,7 +42,7 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
 
     it('hands back descriptors whose functions work', async () => {
       const [backend] = await registry.backends()
-      const ctx = {env: {}, homedir: '/nonexistent', promptSecret: async () => '', debug: () => {}}
+      const ctx = {env: {}, findExecutable: () => undefined, homedir: '/nonexistent', promptSecret: async () => '', debug: () => {}}
       expect(await backend!.descriptor.isAvailable(ctx)).to.deep.equal({available: true})
       const keyring = await backend!.descriptor.open(ctx)
       await keyring.set({key: 'work', data: new Uint8Array([1, 2, 3])})

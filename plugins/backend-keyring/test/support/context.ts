@@ -6,6 +6,7 @@ export function context(env: Record<string, string | undefined>): BackendContext
   const debugged: string[] = []
   return {
     env,
+    findExecutable: () => undefined, // this backend runs no program
     homedir: '/nonexistent-home',
     items: itemCodec,
     debugged,

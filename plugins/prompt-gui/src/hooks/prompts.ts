@@ -10,7 +10,7 @@ function dialog(id: DialogId, summary: string): PromptDriverDescriptor {
     needsTty: false,
     async isAvailable(ctx) {
       const {dialogAvailability} = await import('../dialogs.ts')
-      return dialogAvailability(id, ctx.env)
+      return dialogAvailability(id, ctx)
     },
     create(ctx) {
       return async (mfaSerial) => {

@@ -7,7 +7,7 @@ const ykman: PromptDriverDescriptor = {
   needsTty: false,
   async isAvailable(ctx) {
     const {ykmanAvailability} = await import('../ykman.ts')
-    return ykmanAvailability(ctx.env)
+    return ykmanAvailability(ctx)
   },
   create(ctx) {
     return async (mfaSerial) => {
