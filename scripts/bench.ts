@@ -46,7 +46,15 @@ async function time(command: string, args: string[], env: Record<string, string>
 function profiles(count: number): string {
   const lines = ['[profile hot]', 'region = eu-west-1', '']
   for (let i = 0; i < count - 1; i++) {
-    lines.push(`[profile org-${i}]`, `sso_start_url = https://example.awsapps.com/start`, `sso_region = us-east-1`, `sso_account_id = ${String(100000000000 + i)}`, 'sso_role_name = Admin', 'region = us-east-1', '')
+    lines.push(
+      `[profile org-${i}]`,
+      `sso_start_url = https://example.awsapps.com/start`,
+      `sso_region = us-east-1`,
+      `sso_account_id = ${String(100000000000 + i)}`,
+      'sso_role_name = Admin',
+      'region = us-east-1',
+      '',
+    )
   }
   return lines.join('\n')
 }
@@ -102,7 +110,11 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
  * Both servers in turns after a warm-up, medians per server: on a shared machine the load
  * from elsewhere then weighs on both alike.
  */
-async function compareUnderLoad(bare: () => Promise<LoadResult>, ecs: () => Promise<LoadResult>, rounds: number): Promise<[LoadResult, LoadResult]> {
+async function compareUnderLoad(
+  bare: () => Promise<LoadResult>,
+  ecs: () => Promise<LoadResult>,
+  rounds: number,
+): Promise<[LoadResult, LoadResult]> {
   await bare()
   await ecs()
   const bareResults: LoadResult[] = []
@@ -128,8 +140,18 @@ async function compareUnderLoad(bare: () => Promise<LoadResult>, ecs: () => Prom
  * (each in its own process, measured in this run), and the STS calls made meanwhile.
  */
 async function ecsServerLoad(env: Record<string, string>): Promise<string[]> {
-  const served = await startServerProcess(process.execPath, [vault, 'exec', 'hot', '--ecs-server', '--', 'sh', '-c', 'env; echo --ready--; read line'], env, /--ready--/)
-  const childEnv = Object.fromEntries(served.output.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+  const served = await startServerProcess(
+    process.execPath,
+    [vault, 'exec', 'hot', '--ecs-server', '--', 'sh', '-c', 'env; echo --ready--; read line'],
+    env,
+    /--ready--/,
+  )
+  const childEnv = Object.fromEntries(
+    served.output
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  )
   const url = childEnv.AWS_CONTAINER_CREDENTIALS_FULL_URI!
   const headers = {authorization: childEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN!}
   const body = await (await fetch(url, {headers})).text()
@@ -208,7 +230,11 @@ async function coldCrowd(): Promise<string[]> {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
     }
     const key = aws.credentials('crowd')
-    await run(process.execPath, [vault, 'add', 'crowd', '--env', '--no-add-config'], {...env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey})
+    await run(process.execPath, [vault, 'add', 'crowd', '--env', '--no-add-config'], {
+      ...env,
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    })
     const stsBefore = aws.calls.filter((call) => call.service === 'sts').length
     const start = process.hrtime.bigint()
     const outputs = await Promise.all(Array.from({length: size}, () => capture(process.execPath, [vault, 'exec', 'crowd', '--json'], env)))
@@ -218,7 +244,9 @@ async function coldCrowd(): Promise<string[]> {
     const sessions = new Set(outputs.map((output) => (JSON.parse(output) as {AccessKeyId: string}).AccessKeyId)).size
     return [
       '',
-      `${size} simultaneous cold \`vault exec crowd --json\` (MFA profile with mfa_process, file store, emulator); load average ${loadavg().map((value) => value.toFixed(2)).join(' ')} after them.`,
+      `${size} simultaneous cold \`vault exec crowd --json\` (MFA profile with mfa_process, file store, emulator); load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} after them.`,
       '',
       '| figure | value | goal |',
       '|---|---:|---:|',
@@ -277,7 +305,12 @@ try {
   if (existsSync('/usr/bin/aws')) {
     const credentialsFile = join(home, '.aws', 'credentials')
     writeFileSync(credentialsFile, `[hot]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`)
-    await measure('peer: aws configure export-credentials --profile hot', '/usr/bin/aws', ['configure', 'export-credentials', '--profile', 'hot'], {AWS_SHARED_CREDENTIALS_FILE: credentialsFile})
+    await measure(
+      'peer: aws configure export-credentials --profile hot',
+      '/usr/bin/aws',
+      ['configure', 'export-credentials', '--profile', 'hot'],
+      {AWS_SHARED_CREDENTIALS_FILE: credentialsFile},
+    )
   }
   for (const count of [10, 1000, 10000]) {
     writeFileSync(configFile, profiles(count))

@@ -37,9 +37,13 @@ export default class Add extends VaultCommand<typeof Add> {
     if (config.hasProfile(name)) {
       const profile = resolveProfile(config, name, {env: {}})
       if (profile.sourceProfileName && profile.sourceProfileName !== name) {
-        throw new VaultError('USAGE', `profile "${name}" has source_profile "${profile.sourceProfileName}": credentials added to "${name}" would never be used`, {
-          suggestions: [`add them to the source instead: \`vault add ${profile.sourceProfileName}\``],
-        })
+        throw new VaultError(
+          'USAGE',
+          `profile "${name}" has source_profile "${profile.sourceProfileName}": credentials added to "${name}" would never be used`,
+          {
+            suggestions: [`add them to the source instead: \`vault add ${profile.sourceProfileName}\``],
+          },
+        )
       }
     }
     const {accessKeyId, secretAccessKey} = this.flags.env ? readFromEnvironment(env) : await readFromTerminal()
@@ -63,8 +67,14 @@ export default class Add extends VaultCommand<typeof Add> {
 function readFromEnvironment(env: Record<string, string | undefined>): {accessKeyId: string; secretAccessKey: string} {
   const accessKeyId = env.AWS_ACCESS_KEY_ID
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
-  if (!accessKeyId) throw new VaultError('USAGE', 'missing value for AWS_ACCESS_KEY_ID', {suggestions: ['export AWS_ACCESS_KEY_ID, or run without --env to type the keys']})
-  if (!secretAccessKey) throw new VaultError('USAGE', 'missing value for AWS_SECRET_ACCESS_KEY', {suggestions: ['export AWS_SECRET_ACCESS_KEY, or run without --env to type the keys']})
+  if (!accessKeyId)
+    throw new VaultError('USAGE', 'missing value for AWS_ACCESS_KEY_ID', {
+      suggestions: ['export AWS_ACCESS_KEY_ID, or run without --env to type the keys'],
+    })
+  if (!secretAccessKey)
+    throw new VaultError('USAGE', 'missing value for AWS_SECRET_ACCESS_KEY', {
+      suggestions: ['export AWS_SECRET_ACCESS_KEY, or run without --env to type the keys'],
+    })
   return {accessKeyId, secretAccessKey}
 }
 

@@ -35,7 +35,12 @@ export default class Describe extends VaultCommand<typeof Describe> {
     const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
     this.reportPluginWarnings()
     const plan = await chainPlan(profile, {credentials: new CredentialStore(keyring), sources}, {noSession: this.flags['no-session']})
-    return describeChain(profile, plan, {env, minTtlSeconds: minTtlSeconds(env), now: () => new Date(), sessions: new SessionStore(keyring)})
+    return describeChain(profile, plan, {
+      env,
+      minTtlSeconds: minTtlSeconds(env),
+      now: () => new Date(),
+      sessions: new SessionStore(keyring),
+    })
   }
 
   private profileFlags(): ProfileFlags {
@@ -46,7 +51,10 @@ export default class Describe extends VaultCommand<typeof Describe> {
       try {
         seconds = parseGoDuration(this.flags.duration)
       } catch (error) {
-        throw new VaultError('USAGE', `--duration "${this.flags.duration}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
+        throw new VaultError('USAGE', `--duration "${this.flags.duration}" is not a duration`, {
+          cause: error,
+          suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
+        })
       }
       flags.assumeRoleDuration = seconds
       flags.nonChainedGetSessionTokenDuration = seconds
@@ -58,10 +66,11 @@ export default class Describe extends VaultCommand<typeof Describe> {
     const lines: string[] = [...profileLines(`Profile ${result.profile.profile}`, result.profile)]
     for (const source of result.source_profiles) lines.push('', ...profileLines(`Source profile ${source.profile}`, source))
     lines.push('', `Credential chain (sessions with less than ${formatSeconds(result.min_ttl_seconds)} left are renewed):`)
+    lines.push(formatColumns(result.chain.map((step) => [`  ${step.step}.`, step.action, step.profile, step.summary])))
     lines.push(
-      formatColumns(result.chain.map((step) => [`  ${step.step}.`, step.action, step.profile, step.summary])),
+      '',
+      result.mfa_prompts.length === 0 ? 'MFA: no code needed now' : `MFA: asks for a code of ${result.mfa_prompts.join(', then ')}`,
     )
-    lines.push('', result.mfa_prompts.length === 0 ? 'MFA: no code needed now' : `MFA: asks for a code of ${result.mfa_prompts.join(', then ')}`)
     if (result.notes.length > 0) lines.push('', 'Notes:', ...result.notes.map((note) => `  - ${note}`))
     this.log(lines.join('\n'))
   }
@@ -69,7 +78,12 @@ export default class Describe extends VaultCommand<typeof Describe> {
 
 function profileLines(title: string, profile: DescribedProfile): string[] {
   const heading = profile.has_section ? title : `${title} (no section in the config file)`
-  const rows = Object.entries(profile.config).map(([key, described]) => [`  ${key}`, showValue(described.value), described.origin, described.from ?? ''])
+  const rows = Object.entries(profile.config).map(([key, described]) => [
+    `  ${key}`,
+    showValue(described.value),
+    described.origin,
+    described.from ?? '',
+  ])
   const lines = [heading]
   if (rows.length > 0) lines.push(formatColumns(rows).replace(/ +$/gm, ''))
   const other = Object.entries(profile.other_keys)
@@ -79,6 +93,9 @@ function profileLines(title: string, profile: DescribedProfile): string[] {
 
 function showValue(value: unknown): string {
   if (Array.isArray(value)) return value.join(',')
-  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(',')
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')
   return String(value)
 }

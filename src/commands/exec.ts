@@ -20,7 +20,11 @@ export default class Exec extends VaultCommand<typeof Exec> {
 
   static override flags = {
     ...credentialFlags,
-    json: Flags.boolean({char: 'j', default: false, description: 'Print credentials as credential_process JSON instead of running a command'}),
+    json: Flags.boolean({
+      char: 'j',
+      default: false,
+      description: 'Print credentials as credential_process JSON instead of running a command',
+    }),
     'ecs-server': Flags.boolean({
       aliases: ['server'],
       char: 's',
@@ -30,9 +34,12 @@ export default class Exec extends VaultCommand<typeof Exec> {
     }),
     'ec2-server': Flags.boolean({
       default: false,
-      description: 'Serve credentials to the command from an EC2 instance metadata server (IMDSv1 and v2), announced in AWS_EC2_METADATA_SERVICE_ENDPOINT',
+      description:
+        'Serve credentials to the command from an EC2 instance metadata server (IMDSv1 and v2), announced in AWS_EC2_METADATA_SERVICE_ENDPOINT',
     }),
-    'ec2-address': Flags.string({description: 'Loopback address and port of the EC2 metadata server (default 127.0.0.1:9099; port 0 picks a free one)'}),
+    'ec2-address': Flags.string({
+      description: 'Loopback address and port of the EC2 metadata server (default 127.0.0.1:9099; port 0 picks a free one)',
+    }),
     lazy: Flags.boolean({default: false, description: 'With a server, fetch credentials at the first request instead of at start'}),
   }
 
@@ -130,8 +137,17 @@ export default class Exec extends VaultCommand<typeof Exec> {
     const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.log_debug, minTtlSeconds: minTtl})
     if (this.flags.lazy) this.log_debug('--lazy: the credentials are fetched at the first request')
     else await credentials.get()
-    const options = {credentials, env, log: this.log_debug, minTtlSeconds: minTtl, profile, ...(this.flags.debug ? {requestLog: this.log_debug} : {})}
-    const served = this.flags['ec2-server'] ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})}) : await serve.serveEcsToChild(options)
+    const options = {
+      credentials,
+      env,
+      log: this.log_debug,
+      minTtlSeconds: minTtl,
+      profile,
+      ...(this.flags.debug ? {requestLog: this.log_debug} : {}),
+    }
+    const served = this.flags['ec2-server']
+      ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})})
+      : await serve.serveEcsToChild(options)
     try {
       const [command, args] = this.childCommand()
       this.log_debug(`running ${command} with a credential server for ${name}`)

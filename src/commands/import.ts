@@ -26,7 +26,8 @@ const words: Record<ImportAction, string> = {
 
 export default class Import extends VaultCommand<typeof Import> {
   static override summary = 'Move plaintext access keys from ~/.aws/credentials into the secure store'
-  static override description = `Each key pair is stored and read back from the vault first; only then are its lines removed from the credentials file (AWS_SHARED_CREDENTIALS_FILE, or --file), after the whole file has been copied to <file>.vault-backup-<time> (mode 0600). The file keeps its mode, and every other line, comment and setting.
+  static override description =
+    `Each key pair is stored and read back from the vault first; only then are its lines removed from the credentials file (AWS_SHARED_CREDENTIALS_FILE, or --file), after the whole file has been copied to <file>.vault-backup-<time> (mode 0600). The file keeps its mode, and every other line, comment and setting.
 
 Sections holding a session token (temporary credentials) are left alone. A profile whose keys in the vault differ is a conflict: it stays in the file, and the command exits 1, unless --overwrite is given.`
 
@@ -37,10 +38,18 @@ Sections holding a session token (temporary credentials) are left alone. A profi
     'dry-run': Flags.boolean({default: false, description: 'Show what would be imported, change nothing'}),
     keep: Flags.boolean({default: false, description: 'Leave the keys in the credentials file'}),
     overwrite: Flags.boolean({default: false, description: 'Replace keys the vault already holds for a profile'}),
-    'add-config': Flags.boolean({allowNo: true, default: true, description: "Add each imported profile to ~/.aws/config if it isn't there"}),
+    'add-config': Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: "Add each imported profile to ~/.aws/config if it isn't there",
+    }),
   }
 
-  static override examples = ['<%= config.bin %> import --dry-run', '<%= config.bin %> import --profile work', '<%= config.bin %> --backend pass import --keep']
+  static override examples = [
+    '<%= config.bin %> import --dry-run',
+    '<%= config.bin %> import --profile work',
+    '<%= config.bin %> --backend pass import --keep',
+  ]
 
   protected async execute(): Promise<ImportCommandResult> {
     const env = this.vaultEnv
@@ -74,7 +83,9 @@ Sections holding a session token (temporary credentials) are left alone. A profi
     }
     const conflicts = profiles.filter((entry) => entry.action === 'conflict').length
     if (conflicts > 0) {
-      this.addWarning(`${conflicts} profile(s) have other keys in the vault and were left in ${result.file}; run again with --overwrite to replace the vault's keys`)
+      this.addWarning(
+        `${conflicts} profile(s) have other keys in the vault and were left in ${result.file}; run again with --overwrite to replace the vault's keys`,
+      )
       process.exitCode = 1
     }
     return {backend: this.backendId, backup: result.backup ?? null, file: result.file, profiles, skipped: result.skipped}

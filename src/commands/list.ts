@@ -31,7 +31,11 @@ export default class List extends VaultCommand<typeof List> {
   static override aliases = ['ls']
   static override enableJsonFlag = true
   static override flags = {
-    credentials: Flags.boolean({default: false, description: 'Show only the profiles with stored credentials', exclusive: ['profiles', 'sessions']}),
+    credentials: Flags.boolean({
+      default: false,
+      description: 'Show only the profiles with stored credentials',
+      exclusive: ['profiles', 'sessions'],
+    }),
     profiles: Flags.boolean({default: false, description: 'Show only the profile names', exclusive: ['credentials', 'sessions']}),
     sessions: Flags.boolean({default: false, description: 'Show only the session names', exclusive: ['credentials', 'profiles']}),
   }
@@ -64,7 +68,11 @@ export default class List extends VaultCommand<typeof List> {
       if (!known.has(name)) profiles.push({credentials: name, profile: null, sessions: []})
     }
     if (mode === 'credentials') {
-      return {mode, profiles: credentialNames.map((name) => ({credentials: name, profile: known.has(name) ? name : null, sessions: []})), sessions}
+      return {
+        mode,
+        profiles: credentialNames.map((name) => ({credentials: name, profile: known.has(name) ? name : null, sessions: []})),
+        sessions,
+      }
     }
     return {mode, profiles, sessions}
   }

@@ -11,7 +11,8 @@ import {consoleEndpoints, FEDERATION_URL_VARIABLE, loginUrl} from '../lib/login/
 
 export default class Login extends VaultCommand<typeof Login> {
   static override summary = 'Open the AWS console in a browser, signed in with a profile'
-  static override description = `Role, SSO and web-identity profiles sign in with their temporary credentials. A profile with stored keys (a plain IAM user) signs in through GetFederationToken, named after the user (from GetUser) with a policy allowing all the user may do; --duration or AWS_FEDERATION_TOKEN_TTL sets its length (default 1h). Without a profile, the credentials in the environment are used (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+  static override description =
+    `Role, SSO and web-identity profiles sign in with their temporary credentials. A profile with stored keys (a plain IAM user) signs in through GetFederationToken, named after the user (from GetUser) with a policy allowing all the user may do; --duration or AWS_FEDERATION_TOKEN_TTL sets its length (default 1h). Without a profile, the credentials in the environment are used (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
 
 The browser is BROWSER's command when set (a ':'-separated list; '%s' stands for the URL), else the system's opener; if none works the URL is printed. The URL signs in whoever opens it for 15 minutes: treat it as a secret.
 
@@ -28,15 +29,22 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     stdout: Flags.boolean({char: 's', default: false, description: 'Print the login URL instead of opening a browser'}),
   }
 
-  static override examples = ['<%= config.bin %> login work', '<%= config.bin %> login work --path s3/home --region eu-west-1', '<%= config.bin %> login work --stdout']
+  static override examples = [
+    '<%= config.bin %> login work',
+    '<%= config.bin %> login work --path s3/home --region eu-west-1',
+    '<%= config.bin %> login work --stdout',
+  ]
 
   protected async execute(): Promise<void> {
     const env = this.vaultEnv
-    const {credentials, profile} = this.args.profile === undefined ? await this.environmentCredentials() : await this.profileConsoleCredentials(this.args.profile)
+    const {credentials, profile} =
+      this.args.profile === undefined ? await this.environmentCredentials() : await this.profileConsoleCredentials(this.args.profile)
     const region = this.flags.region || profile.region
     const {destination, federationUrl} = consoleEndpoints(region, this.flags.path, env)
     if (credentials.expiration) {
-      this.log_debug(`signing in with credentials that expire in ${Math.round((credentials.expiration.getTime() - Date.now()) / 60_000)} minutes`)
+      this.log_debug(
+        `signing in with credentials that expire in ${Math.round((credentials.expiration.getTime() - Date.now()) / 60_000)} minutes`,
+      )
     }
     const {getSigninToken} = await import('../lib/sts/federation.ts')
     const token = await getSigninToken({credentials, federationUrl})
@@ -59,7 +67,10 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     try {
       return parseGoDuration(text)
     } catch (error) {
-      throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
+      throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {
+        cause: error,
+        suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
+      })
     }
   }
 
@@ -70,7 +81,9 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
       env: this.vaultEnv,
       flags: {
         ...(this.flags.region ? {region: this.flags.region} : {}),
-        ...(seconds === undefined ? {} : {assumeRoleDuration: seconds, getFederationTokenDuration: seconds, nonChainedGetSessionTokenDuration: seconds}),
+        ...(seconds === undefined
+          ? {}
+          : {assumeRoleDuration: seconds, getFederationTokenDuration: seconds, nonChainedGetSessionTokenDuration: seconds}),
       },
       requireSection: false,
     })
@@ -89,7 +102,8 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
       return {credentials: await this.federate(stored, profile), profile}
     }
     const {credentials} = await this.profileCredentials(name, this.flags)
-    if (route.kind === 'chain-or-federate' && !credentials.sessionToken) return {credentials: await this.federate(credentials, profile), profile}
+    if (route.kind === 'chain-or-federate' && !credentials.sessionToken)
+      return {credentials: await this.federate(credentials, profile), profile}
     return {credentials, profile}
   }
 
@@ -99,7 +113,10 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const credentials = environmentCredentials(this.vaultEnv)
     if (!credentials) {
       throw new VaultError('USAGE', 'no profile given and no AWS credentials in the environment', {
-        suggestions: ['name a profile: `vault login <profile>`', 'or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)'],
+        suggestions: [
+          'name a profile: `vault login <profile>`',
+          'or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)',
+        ],
       })
     }
     const profile = await this.resolve('default')

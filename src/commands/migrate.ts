@@ -30,7 +30,8 @@ export interface MigrateResult {
 
 export default class Migrate extends VaultCommand<typeof Migrate> {
   static override summary = 'Copy stored credentials (and, with --sessions, live sessions) from one backend to another'
-  static override description = `Each item is read back from the destination before anything else happens to it; with --delete-source it is then removed from the source. Running the same command again after an interruption finishes the work: items already copied are recognised, and nothing is removed from the source unless its copy was verified.
+  static override description =
+    `Each item is read back from the destination before anything else happens to it; with --delete-source it is then removed from the source. Running the same command again after an interruption finishes the work: items already copied are recognised, and nothing is removed from the source unless its copy was verified.
 
 An item the destination already holds with different content is a conflict: it is left alone on both sides (and the command exits 1) unless --overwrite is given.`
 
@@ -54,7 +55,10 @@ An item the destination already holds with different content is a conflict: it i
   protected async execute(): Promise<MigrateResult> {
     const {from, to} = this.flags
     const dryRun = this.flags['dry-run']
-    if (from === to) throw new VaultError('USAGE', `--from and --to both name "${from}"`, {suggestions: ['name two different backends; `vault backends` lists them']})
+    if (from === to)
+      throw new VaultError('USAGE', `--from and --to both name "${from}"`, {
+        suggestions: ['name two different backends; `vault backends` lists them'],
+      })
     const source = await this.openBackend(from)
     const destination = await this.openBackend(to)
     const profiles = this.flags.profile ?? []
@@ -65,9 +69,12 @@ An item the destination already holds with different content is a conflict: it i
       now: new Date(),
     })
     for (const profile of profiles) {
-      if (!items.some((item) => item.kind === 'credentials' && item.key === profile)) this.addWarning(`no credentials for profile "${profile}" in "${from}"`)
+      if (!items.some((item) => item.kind === 'credentials' && item.key === profile))
+        this.addWarning(`no credentials for profile "${profile}" in "${from}"`)
     }
-    const journal = dryRun ? new MemoryJournal() : await FileJournal.open(join(this.config.dataDir, 'migrate', journalName(to, this.storeSettings())))
+    const journal = dryRun
+      ? new MemoryJournal()
+      : await FileJournal.open(join(this.config.dataDir, 'migrate', journalName(to, this.storeSettings())))
     const outcomes = await migrateItems({
       source,
       destination,
@@ -84,7 +91,9 @@ An item the destination already holds with different content is a conflict: it i
     })
     const summary = summarise(outcomes)
     if (summary.conflict > 0) {
-      this.addWarning(`${summary.conflict} item(s) differ in "${to}" and were left alone on both sides; compare them, then run again with --overwrite to replace them`)
+      this.addWarning(
+        `${summary.conflict} item(s) differ in "${to}" and were left alone on both sides; compare them, then run again with --overwrite to replace them`,
+      )
       process.exitCode = 1
     }
     return {dryRun, from, items: outcomes, summary, to}
@@ -93,11 +102,15 @@ An item the destination already holds with different content is a conflict: it i
   protected override render(result: MigrateResult): void {
     const {summary} = result
     if (result.dryRun) {
-      this.log(`Dry run, nothing changed: would copy ${summary['would-copy']}, would overwrite ${summary['would-overwrite']}, already in ${result.to} ${summary.present}, conflicts ${summary.conflict}.`)
+      this.log(
+        `Dry run, nothing changed: would copy ${summary['would-copy']}, would overwrite ${summary['would-overwrite']}, already in ${result.to} ${summary.present}, conflicts ${summary.conflict}.`,
+      )
       return
     }
     const removed = this.flags['delete-source'] ? `; removed ${summary.sourceRemoved} from ${result.from}` : ''
-    this.log(`Copied ${summary.copied + summary.overwritten} to ${result.to} (verified), already there ${summary.present}, conflicts ${summary.conflict}${removed}.`)
+    this.log(
+      `Copied ${summary.copied + summary.overwritten} to ${result.to} (verified), already there ${summary.present}, conflicts ${summary.conflict}${removed}.`,
+    )
   }
 
   private async openBackend(id: string): Promise<Keyring> {
@@ -133,7 +146,11 @@ An item the destination already holds with different content is a conflict: it i
   private storeSettings(): string[] {
     const env = this.vaultEnv
     const names = Object.keys(env)
-      .filter((name) => (name.startsWith('AWS_VAULT_') && !['AWS_VAULT_FILE_PASSPHRASE', 'AWS_VAULT_BACKEND', 'AWS_VAULT'].includes(name)) || name === 'PASSWORD_STORE_DIR')
+      .filter(
+        (name) =>
+          (name.startsWith('AWS_VAULT_') && !['AWS_VAULT_FILE_PASSPHRASE', 'AWS_VAULT_BACKEND', 'AWS_VAULT'].includes(name)) ||
+          name === 'PASSWORD_STORE_DIR',
+      )
       .sort()
     return [homedir(), ...names.map((name) => `${name}=${env[name] ?? ''}`)]
   }

@@ -14,7 +14,8 @@ import {SessionStore} from '../lib/keyring/session-store.ts'
 
 export default class Rotate extends VaultCommand<typeof Rotate> {
   static override summary = 'Replace the stored access key of a profile with a new one, never losing a working key'
-  static override description = `Creates a new access key, waits until AWS accepts it, stores it, clears the sessions made with the old key and deletes the old key. If a step fails before the new key is stored, the new key is deleted again and the store keeps the old one; the old key is deleted only once the new one is stored and proven.
+  static override description =
+    `Creates a new access key, waits until AWS accepts it, stores it, clears the sessions made with the old key and deletes the old key. If a step fails before the new key is stored, the new key is deleted again and the store keeps the old one; the old key is deleted only once the new one is stored and proven.
 
 IAM calls are made with a fresh session of the profile: an MFA session when mfa_serial is set, the role's credentials for a role profile. A profile without MFA calls IAM with the stored key itself, since IAM refuses sessions made without MFA; --no-session always does.
 
@@ -91,7 +92,10 @@ The task list goes to stderr; with --json only the result is printed.`
     try {
       return parseGoDuration(this.flags.wait) * 1000
     } catch (error) {
-      throw new VaultError('USAGE', `--wait "${this.flags.wait}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 30s or 2m']})
+      throw new VaultError('USAGE', `--wait "${this.flags.wait}" is not a duration`, {
+        cause: error,
+        suggestions: ['use a Go-style duration such as 30s or 2m'],
+      })
     }
   }
 
@@ -99,7 +103,12 @@ The task list goes to stderr; with --json only the result is printed.`
    * Credentials for the IAM calls. A fresh chain (no cached session is read or written), so a
    * session made with the old key is never used and none is left behind.
    */
-  private async iamCredentials(profile: ResolvedProfile, storedProfile: string, store: CredentialStore, pause: TerminalPause): Promise<IamCredentials> {
+  private async iamCredentials(
+    profile: ResolvedProfile,
+    storedProfile: string,
+    store: CredentialStore,
+    pause: TerminalPause,
+  ): Promise<IamCredentials> {
     const stored = async (description: string): Promise<IamCredentials> => {
       const credentials = await store.get(storedProfile)
       if (!credentials) throw new VaultError('CREDENTIALS_NOT_FOUND', `no access key stored for profile "${storedProfile}"`)
@@ -130,7 +139,8 @@ The task list goes to stderr; with --json only the result is printed.`
     if (!last || last.kind === 'stored-credentials') return stored('the stored key')
     if (last.kind === 'get-session-token' && !last.mfaSerial) return stored('the stored key (IAM refuses sessions made without MFA)')
     const credentials: Credentials = await providerFromPlan(plan, deps)()
-    if (last.kind === 'get-session-token') return {credentials, description: `a new MFA session of profile ${last.profile.name}`, namesUser: false}
+    if (last.kind === 'get-session-token')
+      return {credentials, description: `a new MFA session of profile ${last.profile.name}`, namesUser: false}
     if (last.kind === 'assume-role') return {credentials, description: `a new session of role ${last.roleArn}`, namesUser: true}
     return {credentials, description: `credentials of profile ${last.profile.name}`, namesUser: true}
   }

@@ -10,7 +10,13 @@ import {errorCode, ErrorCodes, ExitCode, type ErrorCode, VaultError} from './err
 import {createDebugLogger, type Logger} from './log.ts'
 import {redactSecrets} from './output/redact.ts'
 import type {PluginRegistry} from './registry/index.ts'
-import {VaultContext, type CredentialFlagValues, type GlobalFlagValues, type ProfileCredentialProvider, type ProfileCredentials} from './vault-context.ts'
+import {
+  VaultContext,
+  type CredentialFlagValues,
+  type GlobalFlagValues,
+  type ProfileCredentialProvider,
+  type ProfileCredentials,
+} from './vault-context.ts'
 
 export type VaultFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VaultCommand)['baseFlags'] & T['flags']>
 export type VaultArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -33,11 +39,26 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     backend: Flags.string({description: 'Secret backend to use (see `vault backends`)', env: 'AWS_VAULT_BACKEND', helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
-    'file-dir': Flags.string({description: 'Directory for the "file" backend', env: 'AWS_VAULT_FILE_DIR', helpGroup: 'GLOBAL', hidden: true}),
+    'file-dir': Flags.string({
+      description: 'Directory for the "file" backend',
+      env: 'AWS_VAULT_FILE_DIR',
+      helpGroup: 'GLOBAL',
+      hidden: true,
+    }),
     keychain: Flags.string({description: 'Name of the macOS keychain', env: 'AWS_VAULT_KEYCHAIN_NAME', helpGroup: 'GLOBAL', hidden: true}),
     'pass-cmd': Flags.string({description: 'Name of the pass executable', env: 'AWS_VAULT_PASS_CMD', helpGroup: 'GLOBAL', hidden: true}),
-    'pass-dir': Flags.string({description: 'pass password store directory', env: 'AWS_VAULT_PASS_PASSWORD_STORE_DIR', helpGroup: 'GLOBAL', hidden: true}),
-    'pass-prefix': Flags.string({description: 'Prefix for the pass entries', env: 'AWS_VAULT_PASS_PREFIX', helpGroup: 'GLOBAL', hidden: true}),
+    'pass-dir': Flags.string({
+      description: 'pass password store directory',
+      env: 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
+      helpGroup: 'GLOBAL',
+      hidden: true,
+    }),
+    'pass-prefix': Flags.string({
+      description: 'Prefix for the pass entries',
+      env: 'AWS_VAULT_PASS_PREFIX',
+      helpGroup: 'GLOBAL',
+      hidden: true,
+    }),
     prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: 'AWS_VAULT_PROMPT', helpGroup: 'GLOBAL'}),
     'secret-service-collection': Flags.string({
       description: 'Secret Service collection name',
@@ -89,7 +110,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
    * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
    * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
    */
-  protected profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
+  protected profileCredentialProvider(
+    name: string,
+    flags: CredentialFlagValues,
+    options: {serverMode?: boolean} = {},
+  ): Promise<ProfileCredentialProvider> {
     return this.context.profileCredentialProvider(name, flags, options)
   }
 
@@ -181,7 +206,12 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
 
   protected override toErrorJson(error: unknown): unknown {
     const vaultError = toVaultError(error)
-    return {code: vaultError.code, message: redactSecrets(vaultError.message), status: vaultError.exitCode, suggestions: vaultError.suggestions.map((suggestion) => redactSecrets(suggestion))}
+    return {
+      code: vaultError.code,
+      message: redactSecrets(vaultError.message),
+      status: vaultError.exitCode,
+      suggestions: vaultError.suggestions.map((suggestion) => redactSecrets(suggestion)),
+    }
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
@@ -250,7 +280,10 @@ export function toVaultError(error: unknown): VaultError {
   const oclifExit = (error as {oclif?: {exit?: number}}).oclif?.exit
   if (oclifExit !== undefined) {
     // oclif lists several problems under a heading line; the first problem is the one line we show.
-    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean)
+    const lines = message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
     const firstLine = (lines[0]?.endsWith(':') ? lines[1] : lines[0]) ?? message
     return new VaultError('USAGE', firstLine, {cause: error, suggestions: ['see `vault <command> --help`']})
   }

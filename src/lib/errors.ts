@@ -57,7 +57,7 @@ export class VaultError extends Error {
   readonly suggestions: string[]
 
   constructor(code: ErrorCode, message: string, options: VaultErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'VaultError'
     this.code = code
     this.suggestions = options.suggestions ?? []
@@ -75,7 +75,7 @@ export function isVaultError(error: unknown): error is VaultError {
 /** The `code` a plugin put on a plain error, if any. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code
+    const code = (error as {code: unknown}).code
     return typeof code === 'string' ? code : undefined
   }
   return undefined

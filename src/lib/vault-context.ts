@@ -4,7 +4,16 @@
 // without loading oclif: both take their credentials through this one module.
 import {homedir} from 'node:os'
 
-import type {BackendContext, CredentialProvider, CredentialSourceDescriptor, Credentials, Keyring, MfaPrompt, PromptContext, ResolvedProfile} from './plugin-api/index.ts'
+import type {
+  BackendContext,
+  CredentialProvider,
+  CredentialSourceDescriptor,
+  Credentials,
+  Keyring,
+  MfaPrompt,
+  PromptContext,
+  ResolvedProfile,
+} from './plugin-api/index.ts'
 
 // The config modules themselves, not config/index.ts, which also brings the config writer.
 import {minTtlSeconds, parseGoDuration} from './config/duration.ts'
@@ -147,7 +156,11 @@ export class VaultContext {
    * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
    * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
    */
-  async profileCredentialProvider(name: string, flags: CredentialFlagValues, options: {serverMode?: boolean} = {}): Promise<ProfileCredentialProvider> {
+  async profileCredentialProvider(
+    name: string,
+    flags: CredentialFlagValues,
+    options: {serverMode?: boolean} = {},
+  ): Promise<ProfileCredentialProvider> {
     const env = this.env
     const config = await this.awsConfig()
     const profile = resolveProfile(config, name, {
@@ -229,7 +242,9 @@ export class VaultContext {
 
 /** The same descriptor (same id, priority and matching, so the same plan) whose provider refuses to run. */
 function refusingSource(source: CredentialSourceDescriptor, guard: ReadOnlyGuard): CredentialSourceDescriptor {
-  return Object.create(source, {create: {value: () => () => guard.refuse(`the ${source.id} credential source`)}}) as CredentialSourceDescriptor
+  return Object.create(source, {
+    create: {value: () => () => guard.refuse(`the ${source.id} credential source`)},
+  }) as CredentialSourceDescriptor
 }
 
 function durationFlags(seconds: number): {assumeRoleDuration: number; nonChainedGetSessionTokenDuration: number} {
@@ -240,6 +255,9 @@ function parseDurationFlag(text: string): number {
   try {
     return parseGoDuration(text)
   } catch (error) {
-    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {cause: error, suggestions: ['use a Go-style duration such as 1h, 90m or 3600s']})
+    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {
+      cause: error,
+      suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
+    })
   }
 }

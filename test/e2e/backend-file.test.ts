@@ -28,7 +28,12 @@ describe('file backend end to end (built binary)', function () {
   })
 
   it('reads a store aws-vault wrote (JWE files made by another JOSE implementation)', async function () {
-    await writeAwsVaultFile(sandbox.keysDir, 'legacy', awsVaultCredentialsJson('AKIAOLDSTOREEXAMPLE1', 'old/secret+key'), sandbox.passphrase)
+    await writeAwsVaultFile(
+      sandbox.keysDir,
+      'legacy',
+      awsVaultCredentialsJson('AKIAOLDSTOREEXAMPLE1', 'old/secret+key'),
+      sandbox.passphrase,
+    )
     await writeAwsVaultFile(sandbox.keysDir, 'team/ops', awsVaultCredentialsJson('AKIAOLDSTOREEXAMPLE2', 'second'), sandbox.passphrase)
     const listed = await sandbox.run(['list', '--credentials'])
     expect(listed.stderr).to.equal('')
@@ -42,7 +47,9 @@ describe('file backend end to end (built binary)', function () {
 
   it('refuses a wrong passphrase for an aws-vault store without printing it', async function () {
     await writeAwsVaultFile(sandbox.keysDir, 'legacy', awsVaultCredentialsJson('AKIAOLDSTOREEXAMPLE1', 'old'), sandbox.passphrase)
-    const exec = await sandbox.run(['exec', 'legacy', '--no-session', '--', 'env'], {env: {AWS_VAULT_FILE_PASSPHRASE: 'not-the-passphrase'}})
+    const exec = await sandbox.run(['exec', 'legacy', '--no-session', '--', 'env'], {
+      env: {AWS_VAULT_FILE_PASSPHRASE: 'not-the-passphrase'},
+    })
     expect(exec.code).to.equal(77)
     expect(exec.stderr).to.match(/^vault: the passphrase does not decrypt /)
     expect(exec.stderr).not.to.include('not-the-passphrase')

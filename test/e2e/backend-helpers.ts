@@ -75,7 +75,14 @@ export function awsVaultItemJson(key: string, data: string, label = ''): string 
 
 /** The credentials JSON aws-vault v7 stores for `aws-vault add` (Go's aws.Credentials). */
 export function awsVaultCredentialsJson(accessKeyId: string, secretAccessKey: string): string {
-  return JSON.stringify({AccessKeyID: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: '', Source: '', CanExpire: false, Expires: '0001-01-01T00:00:00Z'})
+  return JSON.stringify({
+    AccessKeyID: accessKeyId,
+    SecretAccessKey: secretAccessKey,
+    SessionToken: '',
+    Source: '',
+    CanExpire: false,
+    Expires: '0001-01-01T00:00:00Z',
+  })
 }
 
 /** Writes one item file as aws-vault's file backend does, with node-jose rather than our code. */
@@ -83,7 +90,13 @@ export async function writeAwsVaultFile(dir: string, key: string, data: string, 
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const jwk = await nodeJose.JWK.asKey({kty: 'oct', k: Buffer.from(passphrase, 'utf8').toString('base64url')})
   // The header aws-vault's JOSE library writes, `created` in Go's time format included.
-  const fields = {alg: 'PBES2-HS256+A128KW', created: '2024-03-05 10:11:12.123456789 +0100 CET m=+0.004512345', enc: 'A256GCM', p2c: 8192, p2s: randomBytes(12).toString('base64url')}
+  const fields = {
+    alg: 'PBES2-HS256+A128KW',
+    created: '2024-03-05 10:11:12.123456789 +0100 CET m=+0.004512345',
+    enc: 'A256GCM',
+    p2c: 8192,
+    p2s: randomBytes(12).toString('base64url'),
+  }
   const token = await nodeJose.JWE.createEncrypt({format: 'compact', contentAlg: 'A256GCM', fields}, jwk)
     .update(Buffer.from(awsVaultItemJson(key, data, `aws-vault (${key})`), 'utf8'))
     .final()
@@ -112,8 +125,11 @@ export class SecretServiceSession {
   }
 
   static async start(root: string): Promise<SecretServiceSession> {
-    const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
-    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: apt-get install -y --no-install-recommends dbus gnome-keyring libsecret-tools`)
+    const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].filter(
+      (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0,
+    )
+    if (missing.length > 0)
+      throw new Error(`missing ${missing.join(', ')}: apt-get install -y --no-install-recommends dbus gnome-keyring libsecret-tools`)
     const home = join(root, 'keyring-home')
     const runtime = join(root, 'keyring-runtime')
     mkdirSync(home, {mode: 0o700, recursive: true})
@@ -144,7 +160,14 @@ exec cat >/dev/null`
   async #withSession<T>(work: (client: DBusClient, session: string) => Promise<T>): Promise<T> {
     const client = await DBusClient.connect(this.env.DBUS_SESSION_BUS_ADDRESS!, 5000)
     try {
-      const [, session] = await client.call({destination: SECRETS, path: SECRETS_ROOT, interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', ['s', '']]})
+      const [, session] = await client.call({
+        destination: SECRETS,
+        path: SECRETS_ROOT,
+        interface: 'org.freedesktop.Secret.Service',
+        member: 'OpenSession',
+        signature: 'sv',
+        body: ['plain', ['s', '']],
+      })
       return await work(client, session as string)
     } finally {
       client.close()
@@ -160,7 +183,10 @@ exec cat >/dev/null`
         interface: GNOME_INTERNAL,
         member: 'CreateWithMasterPassword',
         signature: 'a{sv}(oayays)',
-        body: [[['org.freedesktop.Secret.Collection.Label', ['s', name]]], [session, Buffer.alloc(0), Buffer.from(COLLECTION_PASSWORD), 'text/plain']],
+        body: [
+          [['org.freedesktop.Secret.Collection.Label', ['s', name]]],
+          [session, Buffer.alloc(0), Buffer.from(COLLECTION_PASSWORD), 'text/plain'],
+        ],
       })
       return path as string
     })
@@ -168,7 +194,14 @@ exec cat >/dev/null`
 
   lock(path: string): Promise<void> {
     return this.#withSession(async (client) => {
-      await client.call({destination: SECRETS, path: SECRETS_ROOT, interface: 'org.freedesktop.Secret.Service', member: 'Lock', signature: 'ao', body: [[path]]})
+      await client.call({
+        destination: SECRETS,
+        path: SECRETS_ROOT,
+        interface: 'org.freedesktop.Secret.Service',
+        member: 'Lock',
+        signature: 'ao',
+        body: [[path]],
+      })
     })
   }
 
@@ -202,10 +235,16 @@ export function parseEnv(text: string): Record<string, string> {
  * The round trip every backend must carry through the built CLI: `add --env`, `list`, and
  * `exec --no-session -- env` handing the stored keys to the child.
  */
-export async function addListExec(sandbox: Sandbox, env: Record<string, string | undefined>, profile = 'work'): Promise<{accessKeyId: string; secretAccessKey: string; child: Record<string, string>; listed: string}> {
+export async function addListExec(
+  sandbox: Sandbox,
+  env: Record<string, string | undefined>,
+  profile = 'work',
+): Promise<{accessKeyId: string; secretAccessKey: string; child: Record<string, string>; listed: string}> {
   const accessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`
   const secretAccessKey = randomBytes(30).toString('base64')
-  const added = await sandbox.run(['add', profile, '--env'], {env: {...env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey}})
+  const added = await sandbox.run(['add', profile, '--env'], {
+    env: {...env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey},
+  })
   if (added.code !== 0) throw new Error(`vault add failed (${added.code}): ${added.stderr}`)
   const listed = await sandbox.run(['list', '--credentials'], {env})
   if (listed.code !== 0) throw new Error(`vault list failed (${listed.code}): ${listed.stderr}`)

@@ -7,7 +7,15 @@ import {addListExec, keyctlPluginDir, linkPlugin, parseEnv, xdgEnv} from './back
 
 /** Unlinks the test's keyring from the user keyring: the kernel then frees it and its keys. */
 function dropRing(name: string): void {
-  spawnSync('keyctl', ['session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null; id=$(keyctl search @u keyring "$1" 2>/dev/null) && keyctl unlink "$id" @u >/dev/null; true', 'sh', name])
+  spawnSync('keyctl', [
+    'session',
+    '-',
+    'sh',
+    '-c',
+    'keyctl link @u @s >/dev/null; id=$(keyctl search @u keyring "$1" 2>/dev/null) && keyctl unlink "$id" @u >/dev/null; true',
+    'sh',
+    name,
+  ])
 }
 
 describe('keyctl backend end to end (installable plugin linked, real kernel keyring)', function () {
@@ -17,7 +25,8 @@ describe('keyctl backend end to end (installable plugin linked, real kernel keyr
   let env: Record<string, string | undefined>
 
   before(function () {
-    if (spawnSync('sh', ['-c', 'command -v keyctl']).status !== 0) throw new Error('these tests need keyctl: apt-get install -y --no-install-recommends keyutils')
+    if (spawnSync('sh', ['-c', 'command -v keyctl']).status !== 0)
+      throw new Error('these tests need keyctl: apt-get install -y --no-install-recommends keyutils')
   })
 
   beforeEach(async function () {
@@ -42,14 +51,24 @@ describe('keyctl backend end to end (installable plugin linked, real kernel keyr
   })
 
   it('is listed by `vault backends` but never chosen without being named', async function () {
-    const rows = JSON.parse((await sandbox.run(['backends', '--json'], {env: {...env, AWS_VAULT_BACKEND: undefined}})).stdout).result as Array<{id: string; priority: number; available: boolean; reason: string}>
-    expect(rows.at(-1)).to.deep.include({id: 'keyctl', priority: 5, available: true, reason: `keyring "${ring}" in the user kernel keyring; emptied by a reboot`})
-    const added = await sandbox.run(['add', 'work', '--env', '--debug'], {env: {...env, AWS_VAULT_BACKEND: undefined, AWS_ACCESS_KEY_ID: 'AKIAKEYCTLDEFAULT001', AWS_SECRET_ACCESS_KEY: 's'}})
+    const rows = JSON.parse((await sandbox.run(['backends', '--json'], {env: {...env, AWS_VAULT_BACKEND: undefined}})).stdout)
+      .result as Array<{id: string; priority: number; available: boolean; reason: string}>
+    expect(rows.at(-1)).to.deep.include({
+      id: 'keyctl',
+      priority: 5,
+      available: true,
+      reason: `keyring "${ring}" in the user kernel keyring; emptied by a reboot`,
+    })
+    const added = await sandbox.run(['add', 'work', '--env', '--debug'], {
+      env: {...env, AWS_VAULT_BACKEND: undefined, AWS_ACCESS_KEY_ID: 'AKIAKEYCTLDEFAULT001', AWS_SECRET_ACCESS_KEY: 's'},
+    })
     expect(added.stderr).to.match(/using backend "file"/)
   })
 
   it('takes credentials from the file store with vault migrate, and exec reads them there', async function () {
-    const added = await sandbox.run(['add', 'work', '--env'], {env: {...env, AWS_VAULT_BACKEND: 'file', AWS_ACCESS_KEY_ID: 'AKIAKEYCTLMIGRATE001', AWS_SECRET_ACCESS_KEY: 'from-file'}})
+    const added = await sandbox.run(['add', 'work', '--env'], {
+      env: {...env, AWS_VAULT_BACKEND: 'file', AWS_ACCESS_KEY_ID: 'AKIAKEYCTLMIGRATE001', AWS_SECRET_ACCESS_KEY: 'from-file'},
+    })
     expect(added.code, added.stderr).to.equal(0)
     const migrated = await sandbox.run(['migrate', '--from', 'file', '--to', 'keyctl', '--delete-source'], {env})
     expect(migrated.code, migrated.stderr).to.equal(0)
@@ -61,6 +80,8 @@ describe('keyctl backend end to end (installable plugin linked, real kernel keyr
   it('says what is missing when keyctl is not installed', async function () {
     const result = await sandbox.run(['list'], {env: {...env, AWS_VAULT_KEYCTL_CMD: '/nonexistent/keyctl'}})
     expect(result.code).to.equal(69)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: backend "keyctl" is not usable here: no /nonexistent/keyctl command: install keyutils (Debian package "keyutils")')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: backend "keyctl" is not usable here: no /nonexistent/keyctl command: install keyutils (Debian package "keyutils")',
+    )
   })
 })

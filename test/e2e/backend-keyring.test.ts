@@ -44,22 +44,29 @@ describe('OS keyring backend end to end (gnome-keyring-daemon on a private D-Bus
     expect(stored.Key).to.equal(name)
     expect(JSON.parse(Buffer.from(stored.Data, 'base64').toString('utf8')).AccessKeyID).to.equal(accessKeyId)
     // aws-vault's backend name reaches the same store.
-    const viaAlias = await sandbox.run(['exec', name, '--no-session', '--', 'env'], {env: {...session.env, AWS_VAULT_BACKEND: 'secret-service'}})
+    const viaAlias = await sandbox.run(['exec', name, '--no-session', '--', 'env'], {
+      env: {...session.env, AWS_VAULT_BACKEND: 'secret-service'},
+    })
     expect(parseEnv(viaAlias.stdout).AWS_ACCESS_KEY_ID).to.equal(accessKeyId)
   })
 
   it('is the default choice when the Secret Service is reachable', async function () {
     const name = profile()
     const env = {...session.env, AWS_VAULT_BACKEND: undefined}
-    const added = await sandbox.run(['add', name, '--env', '--debug'], {env: {...env, AWS_ACCESS_KEY_ID: 'AKIADEFAULTKEYRING01', AWS_SECRET_ACCESS_KEY: 's'}})
+    const added = await sandbox.run(['add', name, '--env', '--debug'], {
+      env: {...env, AWS_ACCESS_KEY_ID: 'AKIADEFAULTKEYRING01', AWS_SECRET_ACCESS_KEY: 's'},
+    })
     expect(added.code, added.stderr).to.equal(0)
     expect(added.stderr).to.match(/using backend "keyring" from @vault-aws\/plugin-backend-keyring/)
-    expect(session.secretTool(['lookup', 'profile', name])).to.include('"Key":"' + name + '"')
+    expect(session.secretTool(['lookup', 'profile', name])).to.include(`"Key":"${name}"`)
   })
 
   it('reads items aws-vault stored (label and profile attribute = key, secret = item JSON) written with secret-tool', async function () {
     const name = `legacy-${profile()}`
-    session.secretTool(['store', `--label=${name}`, `--collection=${AWSVAULT}`, 'profile', name], awsVaultItemJson(name, awsVaultCredentialsJson('AKIASECRETSERVICE001', 'ss/secret+key'), `aws-vault (${name})`))
+    session.secretTool(
+      ['store', `--label=${name}`, `--collection=${AWSVAULT}`, 'profile', name],
+      awsVaultItemJson(name, awsVaultCredentialsJson('AKIASECRETSERVICE001', 'ss/secret+key'), `aws-vault (${name})`),
+    )
     const env = {...session.env, AWS_VAULT_BACKEND: 'secret-service'}
     const listed = await sandbox.run(['list', '--credentials'], {env})
     expect(listed.stdout.split('\n')).to.include(name)
@@ -72,13 +79,17 @@ describe('OS keyring backend end to end (gnome-keyring-daemon on a private D-Bus
   it('refuses a locked collection in one line when no display can unlock it, and falls through to file without --backend', async function () {
     const collection = await session.createCollection('locked-e2e')
     const env = {...session.env, AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME: 'locked-e2e'}
-    const added = await sandbox.run(['add', 'inside', '--env'], {env: {...env, AWS_VAULT_BACKEND: 'keyring', AWS_ACCESS_KEY_ID: 'AKIALOCKED0000000001', AWS_SECRET_ACCESS_KEY: 's'}})
+    const added = await sandbox.run(['add', 'inside', '--env'], {
+      env: {...env, AWS_VAULT_BACKEND: 'keyring', AWS_ACCESS_KEY_ID: 'AKIALOCKED0000000001', AWS_SECRET_ACCESS_KEY: 's'},
+    })
     expect(added.code, added.stderr).to.equal(0)
     await session.lock(collection)
 
     const exec = await sandbox.run(['exec', 'inside', '--no-session', '--', 'env'], {env: {...env, AWS_VAULT_BACKEND: 'keyring'}})
     expect(exec.code).to.equal(69)
-    expect(exec.stderr.split('\n')[0]).to.equal('vault: backend "keyring" is not usable here: the Secret Service collection "locked-e2e" is locked and there is no display to unlock it on')
+    expect(exec.stderr.split('\n')[0]).to.equal(
+      'vault: backend "keyring" is not usable here: the Secret Service collection "locked-e2e" is locked and there is no display to unlock it on',
+    )
 
     const fallback = await sandbox.run(['list', '--credentials', '--debug'], {env: {...env, AWS_VAULT_BACKEND: undefined}})
     expect(fallback.code, fallback.stderr).to.equal(0)

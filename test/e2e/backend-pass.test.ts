@@ -4,7 +4,16 @@ import {join} from 'node:path'
 
 import {copyPublicKey, gpgHome} from '../../plugins/backend-pass/test/support.ts'
 import {Sandbox} from '../helpers/cli.ts'
-import {addListExec, awsVaultCredentialsJson, awsVaultItemJson, linkPassPlugin, makePassStore, parseEnv, xdgEnv, type PassStore} from './backend-helpers.ts'
+import {
+  addListExec,
+  awsVaultCredentialsJson,
+  awsVaultItemJson,
+  linkPassPlugin,
+  makePassStore,
+  parseEnv,
+  xdgEnv,
+  type PassStore,
+} from './backend-helpers.ts'
 
 describe('pass backend end to end (installable plugin linked, real pass and GPG)', function () {
   this.timeout(60_000)
@@ -44,8 +53,14 @@ describe('pass backend end to end (installable plugin linked, real pass and GPG)
   })
 
   it('reads a pass tree laid out as aws-vault writes it, with and without a prefix', async function () {
-    await pass.cli(['insert', '-m', '-f', 'legacy'], awsVaultItemJson('legacy', awsVaultCredentialsJson('AKIAPASSLEGACYEXAMPL', 'pass/secret+1'), 'aws-vault (legacy)'))
-    await pass.cli(['insert', '-m', '-f', 'aws-vault/work'], awsVaultItemJson('work', awsVaultCredentialsJson('AKIAPASSPREFIXEXAMPL', 'pass/secret+2')))
+    await pass.cli(
+      ['insert', '-m', '-f', 'legacy'],
+      awsVaultItemJson('legacy', awsVaultCredentialsJson('AKIAPASSLEGACYEXAMPL', 'pass/secret+1'), 'aws-vault (legacy)'),
+    )
+    await pass.cli(
+      ['insert', '-m', '-f', 'aws-vault/work'],
+      awsVaultItemJson('work', awsVaultCredentialsJson('AKIAPASSPREFIXEXAMPL', 'pass/secret+2')),
+    )
 
     // Without a prefix every entry of the store is an item, folders included, as with aws-vault.
     const listed = await sandbox.run(['list', '--credentials'], {env})
@@ -61,7 +76,9 @@ describe('pass backend end to end (installable plugin linked, real pass and GPG)
   })
 
   it('says in one line that GPG lacks the secret key, without exposing the entry', async function () {
-    const added = await sandbox.run(['add', 'work', '--env'], {env: {...env, AWS_ACCESS_KEY_ID: 'AKIAPASSNOKEYEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-that-must-not-show'}})
+    const added = await sandbox.run(['add', 'work', '--env'], {
+      env: {...env, AWS_ACCESS_KEY_ID: 'AKIAPASSNOKEYEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-that-must-not-show'},
+    })
     expect(added.code, added.stderr).to.equal(0)
     const publicOnly = await gpgHome(sandbox.home, '.gnupg-public-only')
     try {
@@ -81,8 +98,14 @@ describe('pass backend end to end (installable plugin linked, real pass and GPG)
     const bare = {...env, AWS_VAULT_PASS_PASSWORD_STORE_DIR: join(sandbox.home, 'no-store')}
     const listed = await sandbox.run(['list'], {env: bare})
     expect(listed.code).to.equal(69)
-    expect(listed.stderr.split('\n')[0]).to.match(/^vault: backend "pass" is not usable here: no password store at .*no-store: run "pass init <gpg-id>"/)
-    const rows = JSON.parse((await sandbox.run(['backends', '--json'], {env: bare})).stdout).result as Array<{id: string; available: boolean; reason: string}>
+    expect(listed.stderr.split('\n')[0]).to.match(
+      /^vault: backend "pass" is not usable here: no password store at .*no-store: run "pass init <gpg-id>"/,
+    )
+    const rows = JSON.parse((await sandbox.run(['backends', '--json'], {env: bare})).stdout).result as Array<{
+      id: string
+      available: boolean
+      reason: string
+    }>
     const row = rows.find((candidate) => candidate.id === 'pass')
     expect(row?.available).to.equal(false)
     expect(row?.reason).to.match(/no password store/)

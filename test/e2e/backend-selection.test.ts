@@ -34,14 +34,19 @@ describe('backend selection on a headless machine (built binary, no D-Bus)', fun
   })
 
   const add = (env: Record<string, string | undefined>) =>
-    sandbox.run(['add', 'work', '--env', '--debug'], {env: {...env, AWS_ACCESS_KEY_ID: 'AKIASELECTION0000001', AWS_SECRET_ACCESS_KEY: 'selection-secret'}})
+    sandbox.run(['add', 'work', '--env', '--debug'], {
+      env: {...env, AWS_ACCESS_KEY_ID: 'AKIASELECTION0000001', AWS_SECRET_ACCESS_KEY: 'selection-secret'},
+    })
 
   it('names every discovered id when the requested backend is unknown', async function () {
     const result = await sandbox.run(['list'], {env: {...headless, AWS_VAULT_BACKEND: 'kwallet'}})
     expect(result.code).to.equal(2)
     const [first, ...rest] = result.stderr.trimEnd().split('\n')
     expect(first).to.equal('vault: unknown backend "kwallet" (known: keyring, secret-service, pass, file)')
-    expect(rest).to.deep.equal(['Try this: choose one of the ids `vault backends` lists', 'Try this: install the plugin that provides it with `vault plugins install <name>`'])
+    expect(rest).to.deep.equal([
+      'Try this: choose one of the ids `vault backends` lists',
+      'Try this: install the plugin that provides it with `vault plugins install <name>`',
+    ])
     const json = JSON.parse((await sandbox.run(['list', '--json'], {env: {...headless, AWS_VAULT_BACKEND: 'kwallet'}})).stdout)
     expect(json).to.include({code: 'BACKEND_UNKNOWN', status: 2})
   })
@@ -76,7 +81,9 @@ describe('backend selection on a headless machine (built binary, no D-Bus)', fun
     expect(rows[2]?.reason).to.equal(`initialised password store at ${pass.store}`)
     expect(rows[2]?.plugin).to.equal('@vault-aws/plugin-backend-pass')
 
-    const table = await sandbox.run(['backends'], {env: {...headless, ...pass.env, AWS_VAULT_PASS_PASSWORD_STORE_DIR: join(sandbox.home, 'elsewhere')}})
+    const table = await sandbox.run(['backends'], {
+      env: {...headless, ...pass.env, AWS_VAULT_PASS_PASSWORD_STORE_DIR: join(sandbox.home, 'elsewhere')},
+    })
     const lines = table.stdout.trimEnd().split('\n')
     expect(lines[0]).to.match(/^ID\s+PLUGIN\s+AVAILABLE\s+SUMMARY$/)
     expect(lines.find((line) => line.startsWith('keyring '))).to.include('no (no D-Bus session bus')

@@ -27,12 +27,17 @@ describe('credential chains against moto (built binary)', function () {
     const iam = new IAMClient({credentials: bootstrap, endpoint: moto.url, region: 'us-east-1'})
     await iam.send(new CreateUserCommand({UserName: 'dana'}))
     const {AccessKey} = await iam.send(new CreateAccessKeyCommand({UserName: 'dana'}))
-    const trust = JSON.stringify({Statement: [{Action: 'sts:AssumeRole', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}}], Version: '2012-10-17'})
+    const trust = JSON.stringify({
+      Statement: [{Action: 'sts:AssumeRole', Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}}],
+      Version: '2012-10-17',
+    })
     const {Role} = await iam.send(new CreateRoleCommand({AssumeRolePolicyDocument: trust, RoleName: 'deployer'}))
     iam.destroy()
     roleArn = Role!.Arn!
     sandbox = new Sandbox()
-    sandbox.writeConfig(`[profile dana]\nregion = eu-central-1\n\n[profile deployer]\nregion = eu-central-1\nsource_profile = dana\nrole_arn = ${roleArn}\nrole_session_name = deploy-run\n`)
+    sandbox.writeConfig(
+      `[profile dana]\nregion = eu-central-1\n\n[profile deployer]\nregion = eu-central-1\nsource_profile = dana\nrole_arn = ${roleArn}\nrole_session_name = deploy-run\n`,
+    )
     await sandbox.addKey('dana', AccessKey!.AccessKeyId!, AccessKey!.SecretAccessKey!)
   })
 
@@ -40,7 +45,11 @@ describe('credential chains against moto (built binary)', function () {
 
   async function identity(credentials: ProcessCredentials): Promise<string> {
     const client = new STSClient({
-      credentials: {accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken},
+      credentials: {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+      },
       endpoint: moto.url,
       region: 'eu-central-1',
     })

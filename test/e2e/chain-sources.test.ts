@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {repoRoot, vaultBin} from '../helpers/cli.ts'
-import type {Emulator, Seed} from '../helpers/emulator.ts'
+import type {Seed} from '../helpers/emulator.ts'
 import {ChainWorld, type ProcessCredentials} from './chain-helpers.ts'
 
 const ACCOUNT = '123456789012'
@@ -30,7 +30,12 @@ describe('credential sources through vault:sources (built binary)', function () 
     writeFileSync(script, `#!/bin/sh\necho run >> '${home}/${name}.runs'\ncat <<'JSON'\n${output}\nJSON\n`, {mode: 0o700})
     return script
   }
-  const runs = (name: string) => (existsSync(join(home, `${name}.runs`)) ? readFileSync(join(home, `${name}.runs`), 'utf8').trim().split('\n').length : 0)
+  const runs = (name: string) =>
+    existsSync(join(home, `${name}.runs`))
+      ? readFileSync(join(home, `${name}.runs`), 'utf8')
+          .trim()
+          .split('\n').length
+      : 0
 
   async function setUp(withSeed: Seed): Promise<void> {
     world = await ChainWorld.start(withSeed, () => '', [])
@@ -101,7 +106,11 @@ sso_registration_scopes = sso:account:access
 
     it('accepts long-term keys without SessionToken or Expiration (not cached: nothing says until when)', async () => {
       const credentials = await world.credentials('long-term')
-      expect(credentials).to.deep.equal({AccessKeyId: world.aws.credentials('bob').accessKeyId, SecretAccessKey: world.aws.credentials('bob').secretAccessKey, Version: 1})
+      expect(credentials).to.deep.equal({
+        AccessKeyId: world.aws.credentials('bob').accessKeyId,
+        SecretAccessKey: world.aws.credentials('bob').secretAccessKey,
+        Version: 1,
+      })
       await world.credentials('long-term')
       expect(runs('long-term')).to.equal(2)
     })
@@ -109,7 +118,9 @@ sso_registration_scopes = sso:account:access
     it('refuses an output of another Version in one line', async () => {
       const result = await world.run(['exec', 'version-two', '--json'])
       expect(result.code).to.equal(1)
-      expect(result.stderr.split('\n')[0]).to.equal('vault: credential_process of profile "version-two" printed no usable credentials: "Version" must be 1, not 2')
+      expect(result.stderr.split('\n')[0]).to.equal(
+        'vault: credential_process of profile "version-two" printed no usable credentials: "Version" must be 1, not 2',
+      )
     })
 
     it('serves as the source of a role', async () => {
@@ -165,7 +176,9 @@ sso_registration_scopes = sso:account:access
     it('signs in with the device flow, caches the token under oidc:<start url> and the role credentials', async () => {
       const {credentials, stderr} = await signIn('sso')
       expect(stderr).to.include(`to sign in to ${START_URL}, open ${world.aws.url}/device?user_code=`)
-      expect(await world.identity(credentials)).to.match(/^arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]+\/dana@example\.com$/)
+      expect(await world.identity(credentials)).to.match(
+        /^arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]+\/dana@example\.com$/,
+      )
       const actions = world.aws.calls.filter((call) => call.service === 'sso' || call.service === 'sso-oidc').map((call) => call.action)
       expect(actions[0]).to.equal('RegisterClient')
       expect(actions[1]).to.equal('StartDeviceAuthorization')
@@ -183,7 +196,8 @@ sso_registration_scopes = sso:account:access
       expect((await world.run(['clear'])).stdout).to.equal('Cleared 2 sessions.\n')
     })
 
-    const ssoActions = () => world.aws.calls.filter((call) => call.service === 'sso' || call.service === 'sso-oidc').map((call) => call.action)
+    const ssoActions = () =>
+      world.aws.calls.filter((call) => call.service === 'sso' || call.service === 'sso-oidc').map((call) => call.action)
 
     it('a cached token serves new role credentials; one the portal refuses leads to one new sign-in', async () => {
       await signIn('sso')

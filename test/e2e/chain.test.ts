@@ -152,9 +152,14 @@ describe('credential chains against the emulator (built binary)', function () {
       ])
       const env = parseEnv(result.stdout)
       expect(env.AWS_REGION).to.equal('ap-southeast-2')
-      expect(await world.identity({AccessKeyId: env.AWS_ACCESS_KEY_ID!, SecretAccessKey: env.AWS_SECRET_ACCESS_KEY!, SessionToken: env.AWS_SESSION_TOKEN!, Version: 1})).to.match(
-        /:assumed-role\/admin\//,
-      )
+      expect(
+        await world.identity({
+          AccessKeyId: env.AWS_ACCESS_KEY_ID!,
+          SecretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
+          SessionToken: env.AWS_SESSION_TOKEN!,
+          Version: 1,
+        }),
+      ).to.match(/:assumed-role\/admin\//)
     })
 
     it('--no-session: a user gets the stored keys, no STS call', async () => {
@@ -251,7 +256,11 @@ credential_process = ${process.execPath} ${vaultBin} exec admin --json
 `)
       const cli = (args: string[], extra: Record<string, string> = {}) =>
         promisify(execFile)('/usr/bin/aws', [...args, '--endpoint-url', aws.url, '--output', 'json'], {
-          env: {...world.sandbox.env({AWS_ENDPOINT_URL: aws.url, ...extra}), AWS_SHARED_CREDENTIALS_FILE: '/dev/null', PATH: '/usr/bin:/bin'},
+          env: {
+            ...world.sandbox.env({AWS_ENDPOINT_URL: aws.url, ...extra}),
+            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+            PATH: '/usr/bin:/bin',
+          },
         })
       // The MFA session of alice, made once; the CLI's runs of vault reuse it (they could not ask for a code).
       await world.credentials('alice', ['--mfa-token', aws.totp(SERIAL)])
@@ -272,11 +281,13 @@ credential_process = ${process.execPath} ${vaultBin} exec admin --json
       return lines
     }
 
-    it("MaxSessionDuration: names the duration asked for and --duration", async () => {
+    it('MaxSessionDuration: names the duration asked for and --duration', async () => {
       const result = await world.run(['exec', 'admin', '--duration', '2h', '--mfa-token', world.aws.totp(SERIAL), '--', 'true'])
       expect(result.code).to.equal(1)
       const lines = expectOneLine(result.stderr)
-      expect(lines[0]).to.equal(`vault: AssumeRole ${roleArn('admin')} failed: the requested duration (2h) is longer than the role's MaxSessionDuration`)
+      expect(lines[0]).to.equal(
+        `vault: AssumeRole ${roleArn('admin')} failed: the requested duration (2h) is longer than the role's MaxSessionDuration`,
+      )
       expect(lines[1]).to.include('--duration 1h')
     })
 

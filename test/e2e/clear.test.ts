@@ -44,7 +44,11 @@ describe('vault clear and the sessions vault list shows (built binary)', functio
 
   it('vault list shows the live sessions with their remaining time', async () => {
     const sessions = await listed()
-    expect(sessions.map((s) => `${s.type} ${s.profile}`).sort()).to.deep.equal(['sts.AssumeRole admin', 'sts.GetSessionToken alice', 'sts.GetSessionToken bob'])
+    expect(sessions.map((s) => `${s.type} ${s.profile}`).sort()).to.deep.equal([
+      'sts.AssumeRole admin',
+      'sts.GetSessionToken alice',
+      'sts.GetSessionToken bob',
+    ])
     const byProfile = Object.fromEntries(sessions.map((s) => [s.profile, s.remainingSeconds]))
     expect(byProfile.alice).to.be.within(8 * 3600 - 120, 8 * 3600)
     expect(byProfile.admin).to.be.within(3600 - 120, 3600)
@@ -57,7 +61,12 @@ describe('vault clear and the sessions vault list shows (built binary)', functio
     expect((await listed()).map((s) => s.profile).sort()).to.deep.equal(['alice', 'bob'])
     const before = world.stsCalls().length
     await world.credentials('admin')
-    expect(world.stsCalls().slice(before).map((call) => `${call.action} by ${call.by}`)).to.deep.equal(['AssumeRole by GetSessionToken session of alice'])
+    expect(
+      world
+        .stsCalls()
+        .slice(before)
+        .map((call) => `${call.action} by ${call.by}`),
+    ).to.deep.equal(['AssumeRole by GetSessionToken session of alice'])
   })
 
   it('vault clear removes every session and keeps the stored keys', async () => {

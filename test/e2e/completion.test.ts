@@ -68,9 +68,7 @@ describe('shell completion (built binary, real shells)', function () {
      * then calls whatever function bash has registered for `vault` once per line of words.
      */
     async function complete(lines: string[][], extraEnv: Record<string, string> = {}): Promise<string[][]> {
-      const calls = lines
-        .map((words) => `complete_words ${words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ')}`)
-        .join('\n')
+      const calls = lines.map((words) => `complete_words ${words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ')}`).join('\n')
       const script = `
         eval "$(vault autocomplete script bash)"
         spec=$(complete -p vault) || exit 3
@@ -83,11 +81,18 @@ describe('shell completion (built binary, real shells)', function () {
         ${calls}
       `
       const output = await shell('bash', script, {...env, ...extraEnv})
-      return output.split('\n').slice(0, lines.length).map((line) => line.split(' ').filter(Boolean))
+      return output
+        .split('\n')
+        .slice(0, lines.length)
+        .map((line) => line.split(' ').filter(Boolean))
     }
 
     it('completes command names from what the user typed', async () => {
-      const [exe, ex, plugins] = await complete([['vault', 'exe'], ['vault', 'ex'], ['vault', 'plugins', 'inst']])
+      const [exe, ex, plugins] = await complete([
+        ['vault', 'exe'],
+        ['vault', 'ex'],
+        ['vault', 'plugins', 'inst'],
+      ])
       expect(exe).to.deep.equal(['exec'])
       expect(ex).to.deep.equal(['exec', 'export'])
       expect(plugins).to.deep.equal(['install'])

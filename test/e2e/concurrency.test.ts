@@ -29,7 +29,8 @@ cat '${dir}/code'
   return script
 }
 
-const config = (script: string) => (aws: Emulator) => `
+const config = (script: string) => (aws: Emulator) =>
+  `
 [profile alice]
 region = eu-west-1
 mfa_serial = ${aws.user('alice').mfaSerial}
@@ -45,7 +46,9 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()))
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
 describe('one STS call and one MFA prompt under concurrency (built binary)', function () {
@@ -151,7 +154,12 @@ describe('the file lock fallback (other platforms): stale-lock recovery after a 
     await exited(holder)
     const {withLock} = await import('../../src/lib/lock/index.ts')
     let waited = false
-    const value = await withLock('slot', async () => 'mine', {directory: dir, onWait: () => (waited = true), staleMs: 2000, strategy: 'file'})
+    const value = await withLock('slot', async () => 'mine', {
+      directory: dir,
+      onWait: () => (waited = true),
+      staleMs: 2000,
+      strategy: 'file',
+    })
     expect(value).to.equal('mine')
     expect(waited).to.equal(true)
   })

@@ -96,18 +96,26 @@ describe('vault describe (built binary)', function () {
   })
 
   it('flags and environment show as their origin, and change the chain as exec would', async () => {
-    const description = await world.run(['describe', 'admin', '--json', '--duration', '2h', '--region', 'ap-south-1'], {AWS_MFA_SERIAL: world.serial('alice')})
+    const description = await world.run(['describe', 'admin', '--json', '--duration', '2h', '--region', 'ap-south-1'], {
+      AWS_MFA_SERIAL: world.serial('alice'),
+    })
     const {chain, profile} = (JSON.parse(description.stdout) as {result: ChainDescription}).result
     expect(profile.config.region).to.deep.include({from: '--region', origin: 'flag'})
     expect(profile.config.mfa_serial).to.deep.include({from: 'AWS_MFA_SERIAL', origin: 'env'})
-    expect(chain.map((step) => `${step.action} ${step.duration_seconds ?? ''}`.trim())).to.deep.equal(['stored_credentials', 'AssumeRole 7200'])
+    expect(chain.map((step) => `${step.action} ${step.duration_seconds ?? ''}`.trim())).to.deep.equal([
+      'stored_credentials',
+      'AssumeRole 7200',
+    ])
     expect(chain[1]).to.deep.include({mfa: 'code', region: 'ap-south-1'})
   })
 
   it('says when STS falls back to us-east-1', async () => {
     world.sandbox.writeConfig(config(world.aws).replace('[default]\nregion = eu-west-1\n', ''))
     const {notes} = await describeJson('deep')
-    expect(notes).to.include.members(['profile alice has no region: its STS calls go to us-east-1', 'profile deep has no region: its STS calls go to us-east-1'])
+    expect(notes).to.include.members([
+      'profile alice has no region: its STS calls go to us-east-1',
+      'profile deep has no region: its STS calls go to us-east-1',
+    ])
   })
 
   it('never prints the values of secret-looking keys', async () => {
@@ -123,7 +131,9 @@ describe('vault describe (built binary)', function () {
     const result = await world.run(['describe', 'deep'])
     expect(result.stdout).to.match(/^Profile deep\n/)
     expect(result.stdout).to.include('Source profile admin')
-    expect(result.stdout).to.match(/ {2}4\. +AssumeRole +deep +calls AssumeRole \S+role\/second for 1h0m0s \(capped from 2h0m0s: role chaining\)/)
+    expect(result.stdout).to.match(
+      / {2}4\. +AssumeRole +deep +calls AssumeRole \S+role\/second for 1h0m0s \(capped from 2h0m0s: role chaining\)/,
+    )
     expect(result.stdout).to.include(`MFA: asks for a code of ${world.serial('alice')}`)
   })
 })

@@ -30,14 +30,28 @@ describe('vault exec (built binary)', () => {
     const result = await sandbox.run(['exec', 'work', '--no-session', '--', 'env'], {env: stale})
     expect(result.stderr).to.equal('')
     expect(result.code).to.equal(0)
-    const env = Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+    const env = Object.fromEntries(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    )
     expect(env.AWS_ACCESS_KEY_ID).to.equal(key.accessKeyId)
     expect(env.AWS_SECRET_ACCESS_KEY).to.equal(key.secretAccessKey)
     expect(env.AWS_VAULT).to.equal('work')
     expect(env.AWS_REGION).to.equal('eu-west-1')
     expect(env.AWS_DEFAULT_REGION).to.equal('eu-west-1')
     expect(env.KEEP_ME).to.equal('kept')
-    for (const name of ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_FILE', 'AWS_DEFAULT_PROFILE', 'AWS_PROFILE', 'AWS_SDK_LOAD_CONFIG', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_VAULT_FILE_PASSPHRASE']) {
+    for (const name of [
+      'AWS_SESSION_TOKEN',
+      'AWS_SECURITY_TOKEN',
+      'AWS_CREDENTIAL_FILE',
+      'AWS_DEFAULT_PROFILE',
+      'AWS_PROFILE',
+      'AWS_SDK_LOAD_CONFIG',
+      'AWS_CREDENTIAL_EXPIRATION',
+      'AWS_VAULT_FILE_PASSPHRASE',
+    ]) {
       expect(env, name).not.to.have.property(name)
     }
   })

@@ -51,7 +51,9 @@ describe('vault import from the shared credentials file (built binary)', functio
       'imported "default" (AKIAIMPORTDEFAULT001), removed from the file',
       'imported "work" (AKIAIMPORTWORK000001), removed from the file',
     ])
-    expect(result.stderr).to.equal(`vault: warning: [temporary] holds temporary credentials (a session token): they expire, there is nothing to keep; left in ${file}\n`)
+    expect(result.stderr).to.equal(
+      `vault: warning: [temporary] holds temporary credentials (a session token): they expire, there is nothing to keep; left in ${file}\n`,
+    )
     expect(result.stdout).not.to.include('Secret+Key')
 
     expect(readFileSync(file, 'utf8')).to.equal(`# keys for the team
@@ -72,7 +74,11 @@ aws_session_token = token
 
     const exec = await sandbox.run(['exec', 'work', '--no-session', '--', 'env'], {env})
     expect(exec.code, exec.stderr).to.equal(0)
-    expect(parseEnv(exec.stdout)).to.include({AWS_ACCESS_KEY_ID: 'AKIAIMPORTWORK000001', AWS_SECRET_ACCESS_KEY: 'work/Secret+Key2', AWS_REGION: 'us-west-2'})
+    expect(parseEnv(exec.stdout)).to.include({
+      AWS_ACCESS_KEY_ID: 'AKIAIMPORTWORK000001',
+      AWS_SECRET_ACCESS_KEY: 'work/Secret+Key2',
+      AWS_REGION: 'us-west-2',
+    })
     expect((await sandbox.run(['list', '--credentials'], {env})).stdout).to.equal('default\nwork\n')
     // The default profile was missing from the config: added, as `vault add` does.
     expect(readFileSync(sandbox.configFile, 'utf8')).to.match(/^\[default\]$/m)
@@ -91,7 +97,9 @@ aws_session_token = token
 
     const kept = await sandbox.run(['import', '--keep', '--profile', 'work', '--json'], {env})
     const json = JSON.parse(kept.stdout)
-    expect(json.result.profiles).to.deep.equal([{profile: 'work', accessKeyId: 'AKIAIMPORTWORK000001', action: 'imported', removedFromFile: false, configAdded: false}])
+    expect(json.result.profiles).to.deep.equal([
+      {profile: 'work', accessKeyId: 'AKIAIMPORTWORK000001', action: 'imported', removedFromFile: false, configAdded: false},
+    ])
     expect(json.result.backup).to.equal(null)
     expect(readFileSync(file, 'utf8')).to.equal(credentials)
     expect(backups()).to.deep.equal([])
@@ -108,12 +116,14 @@ aws_session_token = token
     expect(parseEnv(exec.stdout).AWS_ACCESS_KEY_ID).to.equal('AKIAALREADYINVAULT01')
   })
 
-  it('keeps the file as it was when the backend cannot store the keys (pass without the recipient\'s key)', async function () {
+  it("keeps the file as it was when the backend cannot store the keys (pass without the recipient's key)", async function () {
     await linkPassPlugin(sandbox)
     const pass = await makePassStore(sandbox)
     const empty = await gpgHome(sandbox.home, '.gnupg-empty')
     try {
-      const result = await sandbox.run(['import'], {env: {...env, ...xdgEnv(sandbox), ...pass.env, GNUPGHOME: empty.path, AWS_VAULT_BACKEND: 'pass'}})
+      const result = await sandbox.run(['import'], {
+        env: {...env, ...xdgEnv(sandbox), ...pass.env, GNUPGHOME: empty.path, AWS_VAULT_BACKEND: 'pass'},
+      })
       expect(result.code).to.equal(69)
       expect(result.stderr.split('\n')[0]).to.match(/^vault: gpg has no usable public key for /)
       expect(readFileSync(file, 'utf8')).to.equal(credentials)

@@ -17,8 +17,13 @@ describe('vault login (built binary, emulator)', function () {
   let aws: Emulator
   let sandbox: Sandbox
 
-  const env = (extra: Record<string, string | undefined> = {}) => ({AWS_ENDPOINT_URL: aws.url, AWS_VAULT_FEDERATION_URL: aws.federationUrl, ...extra})
-  const login = (args: string[], extra: Record<string, string | undefined> = {}): Promise<RunResult> => sandbox.run(['login', ...args], {env: env(extra)})
+  const env = (extra: Record<string, string | undefined> = {}) => ({
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_VAULT_FEDERATION_URL: aws.federationUrl,
+    ...extra,
+  })
+  const login = (args: string[], extra: Record<string, string | undefined> = {}): Promise<RunResult> =>
+    sandbox.run(['login', ...args], {env: env(extra)})
   const urlOf = (result: RunResult): string => {
     expect(result.code, result.stderr).to.equal(0)
     const lines = result.stdout.trim().split('\n')
@@ -126,7 +131,9 @@ sso_role_name = Developer
       expect(result.code).to.equal(1)
       expect(result.stdout).to.equal('')
       expect(result.stderr).to.match(/^vault: GetFederationToken was refused, most likely because your IAM policy demands MFA/)
-      expect(result.stderr).to.match(/Try this: sign in to the console through a role instead: a profile with role_arn, source_profile and mfa_serial/)
+      expect(result.stderr).to.match(
+        /Try this: sign in to the console through a role instead: a profile with role_arn, source_profile and mfa_serial/,
+      )
       expect(result.stderr.trim().split('\n')).to.have.length(2)
       expect(aws.callsOf('getSigninToken')).to.have.length(0)
     })
@@ -147,7 +154,11 @@ sso_role_name = Developer
     })
 
     it('an SSO profile signs in with its role credentials', async () => {
-      const child = spawn(process.execPath, [vaultBin, 'login', 'sso', '--stdout'], {cwd: repoRoot, env: sandbox.env(env()), stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [vaultBin, 'login', 'sso', '--stdout'], {
+        cwd: repoRoot,
+        env: sandbox.env(env()),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -180,14 +191,22 @@ sso_role_name = Developer
 
     it('us-gov-* regions land on the GovCloud console', async () => {
       const url = urlOf(await login(['govcloud', '--stdout', '--path', 'ec2/v2/home']))
-      expect(aws.verifyLoginUrl(url).destination).to.equal('https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/v2/home?region=us-gov-west-1')
+      expect(aws.verifyLoginUrl(url).destination).to.equal(
+        'https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/v2/home?region=us-gov-west-1',
+      )
     })
   })
 
   describe('without a profile', () => {
     it('long-term keys in the environment go through GetFederationToken', async () => {
       const bob = aws.credentials('bob')
-      const url = urlOf(await login(['--stdout'], {AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_REGION: 'eu-west-2', AWS_SECRET_ACCESS_KEY: bob.secretAccessKey}))
+      const url = urlOf(
+        await login(['--stdout'], {
+          AWS_ACCESS_KEY_ID: bob.accessKeyId,
+          AWS_REGION: 'eu-west-2',
+          AWS_SECRET_ACCESS_KEY: bob.secretAccessKey,
+        }),
+      )
       const signedIn = aws.verifyLoginUrl(url)
       expect(signedIn.arn).to.equal(`arn:aws:sts::${ACCOUNT}:federated-user/bob`)
       expect(signedIn.destination).to.equal('https://eu-west-2.console.aws.amazon.com/console/home?region=eu-west-2')
@@ -199,7 +218,11 @@ sso_role_name = Developer
       const session = JSON.parse(exported.stdout) as {AccessKeyId: string; SecretAccessKey: string; SessionToken: string}
       aws.clearCalls()
       const url = urlOf(
-        await login(['--stdout'], {AWS_ACCESS_KEY_ID: session.AccessKeyId, AWS_SECRET_ACCESS_KEY: session.SecretAccessKey, AWS_SESSION_TOKEN: session.SessionToken}),
+        await login(['--stdout'], {
+          AWS_ACCESS_KEY_ID: session.AccessKeyId,
+          AWS_SECRET_ACCESS_KEY: session.SecretAccessKey,
+          AWS_SESSION_TOKEN: session.SessionToken,
+        }),
       )
       expect(aws.verifyLoginUrl(url).arn).to.match(/assumed-role\/readonly\//)
       expect(aws.calls.map((call) => call.action)).to.deep.equal(['getSigninToken'])

@@ -37,11 +37,19 @@ describe('vault migrate into and out of the OS keyring (gnome-keyring-daemon on 
   })
 
   function fileStore(): FileKeyring {
-    return new FileKeyring({dir: sandbox.keysDir, passphrase: sandbox.passphrase, promptSecret: () => Promise.reject(new Error('no prompt')), debug: () => {}, items: itemCodec})
+    return new FileKeyring({
+      dir: sandbox.keysDir,
+      passphrase: sandbox.passphrase,
+      promptSecret: () => Promise.reject(new Error('no prompt')),
+      debug: () => {},
+      items: itemCodec,
+    })
   }
 
   async function fill(names: string[]): Promise<Map<string, string>> {
-    const values = new Map(names.map((name, index) => [name, awsVaultCredentialsJson(`AKIAKEYRINGMIG${String(index).padStart(6, '0')}`, `kr/${name}`)]))
+    const values = new Map(
+      names.map((name, index) => [name, awsVaultCredentialsJson(`AKIAKEYRINGMIG${String(index).padStart(6, '0')}`, `kr/${name}`)]),
+    )
     for (const [name, value] of values) await fileStore().set({key: name, data: new TextEncoder().encode(value)})
     return values
   }
@@ -60,7 +68,9 @@ describe('vault migrate into and out of the OS keyring (gnome-keyring-daemon on 
     const exec = await sandbox.run(['exec', 'beta', '--no-session', '--', 'env'], {env})
     expect(exec.code, exec.stderr).to.equal(0)
     expect(parseEnv(exec.stdout).AWS_SECRET_ACCESS_KEY).to.equal('kr/beta')
-    expect(JSON.parse(session.secretTool(['lookup', 'profile', 'alpha'])).Data).to.equal(Buffer.from(values.get('alpha')!).toString('base64'))
+    expect(JSON.parse(session.secretTool(['lookup', 'profile', 'alpha'])).Data).to.equal(
+      Buffer.from(values.get('alpha')!).toString('base64'),
+    )
   })
 
   it('refuses --delete-source between "keyring" and "secret-service", one store under two names', async function () {
@@ -68,7 +78,9 @@ describe('vault migrate into and out of the OS keyring (gnome-keyring-daemon on 
     expect((await sandbox.run(['migrate', '--from', 'file', '--to', 'keyring'], {env})).code).to.equal(0)
     const result = await sandbox.run(['migrate', '--from', 'keyring', '--to', 'secret-service', '--delete-source'], {env})
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: "keyring" and "secret-service" reach the same store: removing the source would remove the copies')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: "keyring" and "secret-service" reach the same store: removing the source would remove the copies',
+    )
     expect(itemsFor('gamma')).to.equal(1)
     const exec = await sandbox.run(['exec', 'gamma', '--no-session', '--', 'env'], {env: {...env, AWS_VAULT_BACKEND: 'keyring'}})
     expect(parseEnv(exec.stdout).AWS_SECRET_ACCESS_KEY).to.equal('kr/gamma')
@@ -78,7 +90,11 @@ describe('vault migrate into and out of the OS keyring (gnome-keyring-daemon on 
     const names = Array.from({length: 12}, (_, index) => `kill-${String(index).padStart(2, '0')}`)
     const values = await fill(names)
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [vaultBin, 'migrate', '--from', 'file', '--to', 'keyring', '--delete-source'], {cwd: sandbox.home, env: sandbox.env(env), stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [vaultBin, 'migrate', '--from', 'file', '--to', 'keyring', '--delete-source'], {
+        cwd: sandbox.home,
+        env: sandbox.env(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let lines = 0
       child.stderr.on('data', (chunk: Buffer) => {
         lines += chunk.toString().split('\n').length - 1

@@ -16,7 +16,13 @@ const decoder = new TextDecoder()
 
 /** The sandbox's file store, opened in-process to fill it and to check it. */
 function fileStore(sandbox: Sandbox): FileKeyring {
-  return new FileKeyring({dir: sandbox.keysDir, passphrase: sandbox.passphrase, promptSecret: () => Promise.reject(new Error('no prompt')), debug: () => {}, items: itemCodec})
+  return new FileKeyring({
+    dir: sandbox.keysDir,
+    passphrase: sandbox.passphrase,
+    promptSecret: () => Promise.reject(new Error('no prompt')),
+    debug: () => {},
+    items: itemCodec,
+  })
 }
 
 async function contents(keyring: Keyring): Promise<Map<string, string>> {
@@ -26,9 +32,18 @@ async function contents(keyring: Keyring): Promise<Map<string, string>> {
 }
 
 /** Runs `vault migrate` and SIGKILLs it right after it has reported `afterLines` items. */
-function migrateKilledAfter(sandbox: Sandbox, args: string[], env: Record<string, string | undefined>, afterLines: number): Promise<{lines: string[]; signal: NodeJS.Signals | null}> {
+function migrateKilledAfter(
+  sandbox: Sandbox,
+  args: string[],
+  env: Record<string, string | undefined>,
+  afterLines: number,
+): Promise<{lines: string[]; signal: NodeJS.Signals | null}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vaultBin, 'migrate', ...args], {cwd: sandbox.home, env: sandbox.env(env), stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [vaultBin, 'migrate', ...args], {
+      cwd: sandbox.home,
+      env: sandbox.env(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
@@ -45,7 +60,12 @@ describe('vault migrate between real backends (built binary)', function () {
   let pass: PassStore
   let env: Record<string, string | undefined>
   const profiles = Array.from({length: 24}, (_, index) => `profile-${String(index).padStart(2, '0')}`)
-  const original = new Map(profiles.map((name, index) => [name, awsVaultCredentialsJson(`AKIAMIGRATE${String(index).padStart(9, '0')}`, `secret/${index}+${name}`)]))
+  const original = new Map(
+    profiles.map((name, index) => [
+      name,
+      awsVaultCredentialsJson(`AKIAMIGRATE${String(index).padStart(9, '0')}`, `secret/${index}+${name}`),
+    ]),
+  )
 
   beforeEach(async function () {
     sandbox = new Sandbox()
@@ -96,9 +116,24 @@ describe('vault migrate between real backends (built binary)', function () {
   it('keeps to --profile and moves live sessions only with --sessions', async function () {
     await fillFileStore(profiles.slice(0, 2))
     const store = fileStore(sandbox)
-    const live = formatSessionKey({type: 'sts.GetSessionToken', profileName: 'profile-00', mfaSerial: '', expiration: new Date(Date.now() + 3_600_000)})
-    const expired = formatSessionKey({type: 'sts.GetSessionToken', profileName: 'profile-00', mfaSerial: '', expiration: new Date(Date.now() - 60_000)})
-    const session = JSON.stringify({AccessKeyId: 'ASIASESSION000000001', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000).toISOString()})
+    const live = formatSessionKey({
+      type: 'sts.GetSessionToken',
+      profileName: 'profile-00',
+      mfaSerial: '',
+      expiration: new Date(Date.now() + 3_600_000),
+    })
+    const expired = formatSessionKey({
+      type: 'sts.GetSessionToken',
+      profileName: 'profile-00',
+      mfaSerial: '',
+      expiration: new Date(Date.now() - 60_000),
+    })
+    const session = JSON.stringify({
+      AccessKeyId: 'ASIASESSION000000001',
+      SecretAccessKey: 's',
+      SessionToken: 't',
+      Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+    })
     await store.set({key: live, data: new TextEncoder().encode(session)})
     await store.set({key: expired, data: new TextEncoder().encode(session)})
 
@@ -106,7 +141,10 @@ describe('vault migrate between real backends (built binary)', function () {
     expect(only.code, only.stderr).to.equal(0)
     expect(await (await passStore()).keys()).to.deep.equal(['profile-00'])
 
-    const withSessions = await sandbox.run(['migrate', '--from', 'file', '--to', 'pass', '--profile', 'profile-00', '--sessions', '--delete-source'], {env})
+    const withSessions = await sandbox.run(
+      ['migrate', '--from', 'file', '--to', 'pass', '--profile', 'profile-00', '--sessions', '--delete-source'],
+      {env},
+    )
     expect(withSessions.code, withSessions.stderr).to.equal(0)
     expect(withSessions.stderr).to.match(/^copied sts\.GetSessionToken session of "profile-00" \(expires .*\), removed from file$/m)
     expect(await (await passStore()).keys()).to.deep.equal([live, 'profile-00'].sort())
@@ -117,7 +155,9 @@ describe('vault migrate between real backends (built binary)', function () {
 
   it('leaves a differing destination item alone, exits 1, and replaces it with --overwrite', async function () {
     await fillFileStore(profiles.slice(0, 1))
-    const added = await sandbox.run(['add', 'profile-00', '--env'], {env: {...env, AWS_VAULT_BACKEND: 'pass', AWS_ACCESS_KEY_ID: 'AKIAOTHERVALUE000001', AWS_SECRET_ACCESS_KEY: 'other'}})
+    const added = await sandbox.run(['add', 'profile-00', '--env'], {
+      env: {...env, AWS_VAULT_BACKEND: 'pass', AWS_ACCESS_KEY_ID: 'AKIAOTHERVALUE000001', AWS_SECRET_ACCESS_KEY: 'other'},
+    })
     expect(added.code, added.stderr).to.equal(0)
     const conflict = await sandbox.run(['migrate', '--from', 'file', '--to', 'pass', '--delete-source'], {env})
     expect(conflict.code).to.equal(1)
@@ -153,7 +193,10 @@ describe('vault migrate between real backends (built binary)', function () {
         expect(values.length, `${name} is nowhere`).to.be.greaterThan(0)
         for (const value of values) expect(value, name).to.equal(original.get(name))
       }
-      expect([...there.keys()].every((key) => original.has(key)), 'no stray item at the destination').to.equal(true)
+      expect(
+        [...there.keys()].every((key) => original.has(key)),
+        'no stray item at the destination',
+      ).to.equal(true)
       return {atSource: here.size, atDestination: there.size}
     }
 
@@ -174,7 +217,11 @@ describe('vault migrate between real backends (built binary)', function () {
     const passKeys = await (await passStore()).keys()
     expect(passKeys).to.deep.equal(profiles)
     expect(new Set(passKeys).size).to.equal(passKeys.length)
-    expect(readdirSync(pass.store).filter((name) => name.endsWith('.gpg')).sort()).to.deep.equal(profiles.map((name) => `${name}.gpg`))
+    expect(
+      readdirSync(pass.store)
+        .filter((name) => name.endsWith('.gpg'))
+        .sort(),
+    ).to.deep.equal(profiles.map((name) => `${name}.gpg`))
     expect(await contents(await passStore())).to.deep.equal(original)
     expect(await source.keys()).to.deep.equal([])
     // Nothing is left pending in the journal.

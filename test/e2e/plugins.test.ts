@@ -100,17 +100,28 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     sandbox.run(args, {env: env(extra), timeoutMs: 150_000})
   const succeed = async (args: string[], extra: Record<string, string | undefined> = {}): Promise<RunResult> => {
     const result = await vault(args, extra)
-    if (result.code !== 0) throw new Error(`vault ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`)
+    if (result.code !== 0)
+      throw new Error(`vault ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`)
     return result
   }
   const backendIds = async (): Promise<BackendRow[]> => JSON.parse((await succeed(['backends', '--json'])).stdout).result as BackendRow[]
   const promptIds = async (): Promise<PromptRow[]> => JSON.parse((await succeed(['prompts', '--json'])).stdout).result as PromptRow[]
-  const printEnv = ['--', process.execPath, '-e', 'for (const k of ["AWS_ACCESS_KEY_ID","AWS_SECRET_ACCESS_KEY","AWS_SESSION_TOKEN"]) console.log(k + "=" + process.env[k])']
+  const printEnv = [
+    '--',
+    process.execPath,
+    '-e',
+    'for (const k of ["AWS_ACCESS_KEY_ID","AWS_SECRET_ACCESS_KEY","AWS_SESSION_TOKEN"]) console.log(k + "=" + process.env[k])',
+  ]
 
   before(async function () {
     // A clean clone installs verdaccio on the first run (about half a minute).
     this.timeout(600_000)
-    for (const built of ['dist/commands', 'plugins/backend-pass/dist/hooks', 'plugins/prompt-ykman/dist/hooks', 'plugins/prompt-gui/dist/hooks']) {
+    for (const built of [
+      'dist/commands',
+      'plugins/backend-pass/dist/hooks',
+      'plugins/prompt-ykman/dist/hooks',
+      'plugins/prompt-gui/dist/hooks',
+    ]) {
       if (!existsSync(join(repoRoot, built))) throw new Error(`${built} is missing: run npm run build first`)
     }
     registry = await startRegistry({scopes: ['@vault-aws', '@acme-internal']})
@@ -161,7 +172,11 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
 
     const key = fakeAccessKey()
     const passSettings = {...pass.env(), AWS_VAULT_BACKEND: 'pass', HOME: sandbox.home}
-    await succeed(['add', 'work', '--env', '--no-add-config'], {...passSettings, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey})
+    await succeed(['add', 'work', '--env', '--no-add-config'], {
+      ...passSettings,
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    })
     // The entry is pass's own, in aws-vault's layout: the pass CLI reads it back.
     const shown = await passCli(pass.env({PASSWORD_STORE_DIR: pass.store}), ['show', 'work'])
     expect(JSON.parse(shown.stdout).Key).to.equal('work')

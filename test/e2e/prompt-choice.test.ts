@@ -71,7 +71,9 @@ describe('MFA prompt choice (built binary, no terminal)', () => {
   it('refuses a named terminal prompt when there is no terminal', async () => {
     const result = await vault(['exec', 'p', '--prompt', 'terminal', '--', 'true'])
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: prompt driver "terminal" cannot be used here: no controlling terminal (/dev/tty: ENXIO)')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: prompt driver "terminal" cannot be used here: no controlling terminal (/dev/tty: ENXIO)',
+    )
   })
 
   it('needs no driver for a profile without MFA, nor with --mfa-token or mfa_process', async () => {

@@ -55,7 +55,7 @@ describe('terminal MFA prompt (built binary in a pty)', function () {
     return aws.callsOf('GetSessionToken')
   }
 
-  it('asks with aws-vault\'s words, hides the code, and reaches AWS with it', async () => {
+  it("asks with aws-vault's words, hides the code, and reaches AWS with it", async () => {
     const tty = start(`exec p -- sh -c 'echo "child got $AWS_ACCESS_KEY_ID"'`)
     await tty.waitFor(promptLine())
     const code = aws.totp(serial)

@@ -96,7 +96,9 @@ region = eu-west-1
   async function sessionsOf(): Promise<string[]> {
     const result = await vault(['list', '--json'])
     expect(result.code, result.stderr).to.equal(0)
-    return (JSON.parse(result.stdout) as {result: {sessions: Array<{type: string; profile: string}>}}).result.sessions.map((s) => `${s.type} ${s.profile}`).sort()
+    return (JSON.parse(result.stdout) as {result: {sessions: Array<{type: string; profile: string}>}}).result.sessions
+      .map((s) => `${s.type} ${s.profile}`)
+      .sort()
   }
 
   describe('end to end', () => {
@@ -117,16 +119,15 @@ region = eu-west-1
       expect(await sessionsOf()).to.deep.equal([])
 
       // IAM refuses sessions made without MFA: the stored key itself makes the calls.
-      expect(calls.map((call) => `${call.action} ${call.accessKeyId === old.accessKeyId ? 'old' : call.accessKeyId === fresh.accessKeyId ? 'new' : '?'}`)).to.deep.equal([
-        'ListAccessKeys old',
-        'CreateAccessKey old',
-        'GetCallerIdentity new',
-        'DeleteAccessKey old',
-      ])
+      expect(
+        calls.map(
+          (call) => `${call.action} ${call.accessKeyId === old.accessKeyId ? 'old' : call.accessKeyId === fresh.accessKeyId ? 'new' : '?'}`,
+        ),
+      ).to.deep.equal(['ListAccessKeys old', 'CreateAccessKey old', 'GetCallerIdentity new', 'DeleteAccessKey old'])
       expect(aws.callsOf('DeleteAccessKey')[0]!.params.AccessKeyId).to.equal(old.accessKeyId)
 
       // Plain lines on a pipe: the task list as it ran, no cursor movement or colour.
-      expect(result.stderr).to.not.match(/\u001B\[/)
+      expect(result.stderr).to.not.include('\u001B[')
       expect(result.stderr).to.include(`Found the stored key ${redacted(old.accessKeyId)} (profile bob)`)
       expect(result.stderr).to.include('Got credentials: the stored key (IAM refuses sessions made without MFA)')
       expect(result.stderr).to.include(`Created a new access key ${redacted(fresh.accessKeyId)}`)
@@ -134,7 +135,9 @@ region = eu-west-1
       expect(result.stderr).to.include('Stored the new key')
       expect(result.stderr).to.include('Cleared 2 sessions made with the old key')
       expect(result.stderr).to.include(`Deleted the old key ${redacted(old.accessKeyId)}`)
-      expect(result.stderr).to.include(`Rotated the access key of profile bob: ${redacted(old.accessKeyId)} → ${redacted(fresh.accessKeyId)}`)
+      expect(result.stderr).to.include(
+        `Rotated the access key of profile bob: ${redacted(old.accessKeyId)} → ${redacted(fresh.accessKeyId)}`,
+      )
       expect(result.stderr).to.not.include(fresh.secretAccessKey)
       expect(result.stderr).to.not.include(fresh.accessKeyId)
     })
@@ -230,7 +233,10 @@ region = eu-west-1
         const screen = await tmux.waitFor(/EXIT=\d+/, 30_000)
         expect(screen).to.include('EXIT=0')
         const fresh = await expectStoreWorksAndNoOrphan('alice', 'new', old)
-        const lines = screen.split('\n').map((line) => line.trimEnd()).filter(Boolean)
+        const lines = screen
+          .split('\n')
+          .map((line) => line.trimEnd())
+          .filter(Boolean)
         expect(lines.slice(0, 9)).to.deep.equal([
           `Enter MFA code for ${aws.user('alice').mfaSerial}:`,
           `✔ Found the stored key ${redacted(old.accessKeyId)} (profile alice)`,
@@ -270,7 +276,9 @@ region = eu-west-1
       expect(created.outcome.status).to.equal(200)
       expect(aws.callsOf('GetCallerIdentity').length).to.be.greaterThan(1)
       expect(aws.callsOf('DeleteAccessKey').map((call) => call.params.AccessKeyId)).to.not.include(old.accessKeyId)
-      expect(result.stderr).to.match(/^vault: the new key \*{16}\w{4} did not work within 3s \(.*InvalidClientTokenId.*\); it was deleted again and the store still holds \*{16}\w{4}, which works$/m)
+      expect(result.stderr).to.match(
+        /^vault: the new key \*{16}\w{4} did not work within 3s \(.*InvalidClientTokenId.*\); it was deleted again and the store still holds \*{16}\w{4}, which works$/m,
+      )
       await expectStoreWorksAndNoOrphan('bob', 'old', old)
     })
 
@@ -284,7 +292,9 @@ region = eu-west-1
         undo()
       }
       expect(result.code).to.equal(1)
-      expect(result.stderr).to.match(/^vault: could not store the new key \*{16}\w{4} \(.*\); it was deleted again and the store still holds \*{16}\w{4}, which works$/m)
+      expect(result.stderr).to.match(
+        /^vault: could not store the new key \*{16}\w{4} \(.*\); it was deleted again and the store still holds \*{16}\w{4}, which works$/m,
+      )
       expect(aws.callsOf('DeleteAccessKey')).to.have.length(1)
       expect(aws.callsOf('DeleteAccessKey')[0]!.params.AccessKeyId).to.not.equal(old.accessKeyId)
       await expectStoreWorksAndNoOrphan('bob', 'old', old)
@@ -304,7 +314,9 @@ region = eu-west-1
       aws.fail('DeleteAccessKey', 'AccessDenied')
       const result = await rotate(['bob'])
       expect(result.code).to.equal(1)
-      expect(result.stderr).to.match(/^vault: the new key \*{16}\w{4} is stored and works, but the old key \*{16}\w{4} could not be deleted from IAM/m)
+      expect(result.stderr).to.match(
+        /^vault: the new key \*{16}\w{4} is stored and works, but the old key \*{16}\w{4} could not be deleted from IAM/m,
+      )
       expect(result.stderr).to.include('Try this: delete it yourself: `aws iam list-access-keys --user-name bob`')
       aws.clearFaults()
       const stored = await storedKey('bob')
@@ -315,7 +327,14 @@ region = eu-west-1
   })
 
   describe('the two-keys limit', () => {
-    beforeEach(() => setUp({users: [{accessKeys: 2, name: 'bob'}, {mfa: true, name: 'alice'}]}))
+    beforeEach(() =>
+      setUp({
+        users: [
+          {accessKeys: 2, name: 'bob'},
+          {mfa: true, name: 'alice'},
+        ],
+      }),
+    )
 
     it('refuses before creating anything, naming both keys redacted and how to fix it', async () => {
       const old = await storedKey('bob')

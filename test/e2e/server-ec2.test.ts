@@ -58,10 +58,14 @@ async function v1Only(target: string): Promise<{url: string; server: Server}> {
       outgoing.writeHead(403).end()
       return
     }
-    const upstream = request(new URL(incoming.url ?? '/', target), {agent: false, headers: incoming.headers, method: incoming.method}, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(outgoing)
-    })
+    const upstream = request(
+      new URL(incoming.url ?? '/', target),
+      {agent: false, headers: incoming.headers, method: incoming.method},
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(outgoing)
+      },
+    )
     upstream.on('error', () => outgoing.writeHead(502).end())
     upstream.end()
   })
@@ -81,17 +85,41 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
   afterEach(() => world.stop())
 
   it('gives the child the metadata endpoint with its trailing slash, and no keys', async () => {
-    const served = await ServedRun.start(world, 'bob', anyPort, {AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1', AWS_EC2_METADATA_DISABLED: 'true'})
+    const served = await ServedRun.start(world, 'bob', anyPort, {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
     expect(served.env.AWS_EC2_METADATA_SERVICE_ENDPOINT).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/)
     expect(served.env).to.include({AWS_REGION: 'eu-west-1', AWS_VAULT: 'bob'})
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_EC2_METADATA_DISABLED']) {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_EC2_METADATA_DISABLED',
+    ]) {
       expect(served.env, name).not.to.have.property(name)
     }
     expect((await served.finish(0)).code).to.equal(0)
   })
 
   it('serves the real AWS CLI v2 run as the command, over IMDSv2', async () => {
-    const result = await world.run(['exec', 'bob', ...anyPort, '--debug', '--', '/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', world.aws.url, '--query', 'Arn', '--output', 'text'])
+    const result = await world.run([
+      'exec',
+      'bob',
+      ...anyPort,
+      '--debug',
+      '--',
+      '/usr/bin/aws',
+      'sts',
+      'get-caller-identity',
+      '--endpoint-url',
+      world.aws.url,
+      '--query',
+      'Arn',
+      '--output',
+      'text',
+    ])
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout.trim()).to.equal(BOB)
     expect(result.stderr).to.match(/ec2 server: 127\.0\.0\.1 PUT \/latest\/api\/token 200/)
@@ -100,7 +128,9 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
   })
 
   it('serves the AWS SDK v3 instance metadata provider run as the command, over IMDSv2', async () => {
-    const result = await world.run(['exec', 'bob', ...anyPort, '--debug', '--', process.execPath, '-e', sdkProgram], {EMULATOR_URL: world.aws.url})
+    const result = await world.run(['exec', 'bob', ...anyPort, '--debug', '--', process.execPath, '-e', sdkProgram], {
+      EMULATOR_URL: world.aws.url,
+    })
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.equal(BOB)
     expect(result.stderr).to.match(/ec2 server: 127\.0\.0\.1 PUT \/latest\/api\/token 200/)
@@ -110,8 +140,16 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
     const served = await ServedRun.start(world, 'bob', [...anyPort, '--debug'])
     const v1 = await v1Only(served.env.AWS_EC2_METADATA_SERVICE_ENDPOINT!)
     try {
-      const env = awsCliEnv(world.sandbox.home, {AWS_EC2_METADATA_SERVICE_ENDPOINT: v1.url, AWS_REGION: 'eu-west-1', EMULATOR_URL: world.aws.url})
-      const cli = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', world.aws.url, '--query', 'Arn', '--output', 'text'], {env})
+      const env = awsCliEnv(world.sandbox.home, {
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: v1.url,
+        AWS_REGION: 'eu-west-1',
+        EMULATOR_URL: world.aws.url,
+      })
+      const cli = await run(
+        '/usr/bin/aws',
+        ['sts', 'get-caller-identity', '--endpoint-url', world.aws.url, '--query', 'Arn', '--output', 'text'],
+        {env},
+      )
       expect(cli.stdout.trim()).to.equal(BOB)
       const sdk = await run(process.execPath, ['-e', sdkProgram], {env})
       expect(sdk.stdout).to.equal(BOB)
@@ -157,7 +195,14 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
         expect(new Set(burst.map((credentials) => credentials.accessKeyId)).size, 'one set of credentials per burst').to.equal(1)
         const [credentials] = burst
         expect(credentials!.expiration!.getTime() - sentAt).to.be.greaterThan(minTtlMs)
-        expect(await world.identity({AccessKeyId: credentials!.accessKeyId, SecretAccessKey: credentials!.secretAccessKey, SessionToken: credentials!.sessionToken!, Version: 1})).to.equal(BOB)
+        expect(
+          await world.identity({
+            AccessKeyId: credentials!.accessKeyId,
+            SecretAccessKey: credentials!.secretAccessKey,
+            SessionToken: credentials!.sessionToken!,
+            Version: 1,
+          }),
+        ).to.equal(BOB)
         keys.push(credentials!.accessKeyId)
       }
     } finally {
@@ -172,17 +217,30 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
 
   it('keeps the real AWS CLI working across refreshes', async () => {
     const loop = `for i in 1 2 3; do /usr/bin/aws sts get-caller-identity --endpoint-url ${world.aws.url} --query Arn --output text || exit 9; sleep 3.5; done`
-    const result = await world.run(['exec', 'bob', ...anyPort, '--duration', '15m', '--', 'sh', '-c', loop], {AWS_MIN_TTL: '14m57s'}, 60_000)
+    const result = await world.run(
+      ['exec', 'bob', ...anyPort, '--duration', '15m', '--', 'sh', '-c', loop],
+      {AWS_MIN_TTL: '14m57s'},
+      60_000,
+    )
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout.trim().split('\n')).to.deep.equal(Array(3).fill(BOB))
-    expect(new Set(world.aws.callsOf('GetCallerIdentity').map((call) => call.accessKeyId)).size, 'each CLI run got newer credentials').to.equal(3)
+    expect(
+      new Set(world.aws.callsOf('GetCallerIdentity').map((call) => call.accessKeyId)).size,
+      'each CLI run got newer credentials',
+    ).to.equal(3)
     expect(world.aws.callsOf('GetSessionToken')).to.have.length(3)
   })
 
   it("exits with the command's exit code, dies of its signal, forwards SIGTERM and stops the server", async () => {
     expect((await world.run(['exec', 'bob', ...anyPort, '--', 'sh', '-c', 'exit 13'])).code).to.equal(13)
     expect((await world.run(['exec', 'bob', ...anyPort, '--', 'sh', '-c', 'kill -INT $$'])).signal).to.equal('SIGINT')
-    const served = await ServedRun.start(world, 'bob', anyPort, {}, 'trap "exit 5" TERM; env; echo --child-ready--; while :; do sleep 0.05; done')
+    const served = await ServedRun.start(
+      world,
+      'bob',
+      anyPort,
+      {},
+      'trap "exit 5" TERM; env; echo --child-ready--; while :; do sleep 0.05; done',
+    )
     const endpoint = served.env.AWS_EC2_METADATA_SERVICE_ENDPOINT!
     expect((await call(`${endpoint}latest/meta-data/instance-id`)).status).to.equal(200)
     served.child.kill('SIGTERM')
@@ -199,7 +257,17 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
     const port = (holder.address() as {port: number}).port
     try {
-      const busy = await world.run(['exec', 'bob', '--ec2-server', '--ec2-address', `127.0.0.1:${port}`, '--', 'sh', '-c', 'echo child ran'])
+      const busy = await world.run([
+        'exec',
+        'bob',
+        '--ec2-server',
+        '--ec2-address',
+        `127.0.0.1:${port}`,
+        '--',
+        'sh',
+        '-c',
+        'echo child ran',
+      ])
       expect(busy.code).to.equal(1)
       expect(busy.stdout).to.equal('')
       expect(busy.stderr.split('\n')[0]).to.equal(`vault: cannot start the EC2 metadata server on 127.0.0.1:${port}: the address is in use`)
@@ -208,7 +276,9 @@ describe('vault exec --ec2-server (built binary, emulator, real AWS CLI and SDK)
     }
     const remote = await world.run(['exec', 'bob', '--ec2-server', '--ec2-address', '0.0.0.0:9099', '--', 'true'])
     expect(remote.code).to.equal(2)
-    expect(remote.stderr.split('\n')[0]).to.equal('vault: --ec2-address 0.0.0.0 is not a loopback address: the server answers only this machine')
+    expect(remote.stderr.split('\n')[0]).to.equal(
+      'vault: --ec2-address 0.0.0.0 is not a loopback address: the server answers only this machine',
+    )
     const garbled = await world.run(['exec', 'bob', '--ec2-server', '--ec2-address', 'localhost', '--', 'true'])
     expect(garbled.code).to.equal(2)
     expect(garbled.stderr.split('\n')[0]).to.equal('vault: "localhost" is not an address to listen on')

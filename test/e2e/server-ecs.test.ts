@@ -66,13 +66,24 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
   afterEach(() => world.stop())
 
   it('gives the child the server URL and a fresh token, and no keys', async () => {
-    const first = await ServedRun.start(world, 'bob', ['--ecs-server'], {AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/stale', AWS_SESSION_TOKEN: 'stale'})
+    const first = await ServedRun.start(world, 'bob', ['--ecs-server'], {
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/stale',
+      AWS_SESSION_TOKEN: 'stale',
+    })
     const second = await ServedRun.start(world, 'bob', ['--server'])
     const env = first.env
     expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).to.match(/^[\w-]{40}$/)
     expect(env).to.include({AWS_DEFAULT_REGION: 'eu-west-1', AWS_REGION: 'eu-west-1', AWS_VAULT: 'bob'})
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_VAULT_FILE_PASSPHRASE']) {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_SECURITY_TOKEN',
+      'AWS_CREDENTIAL_EXPIRATION',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_VAULT_FILE_PASSPHRASE',
+    ]) {
       expect(env, name).not.to.have.property(name)
     }
     // --server is aws-vault v7's alias of --ecs-server.
@@ -84,7 +95,19 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
   })
 
   it('serves the real AWS CLI v2 run as the command', async () => {
-    const result = await world.run(['exec', 'bob', '--ecs-server', '--', '/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', world.aws.url, '--output', 'json'])
+    const result = await world.run([
+      'exec',
+      'bob',
+      '--ecs-server',
+      '--',
+      '/usr/bin/aws',
+      'sts',
+      'get-caller-identity',
+      '--endpoint-url',
+      world.aws.url,
+      '--output',
+      'json',
+    ])
     expect(result.code, result.stderr).to.equal(0)
     expect(JSON.parse(result.stdout)).to.include({Arn: `arn:aws:iam::${ACCOUNT}:user/bob`})
     const call = world.aws.callsOf('GetCallerIdentity').at(-1)
@@ -135,7 +158,11 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
     expect(JSON.parse(allowed.body)).to.have.keys('AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration')
 
     const cli = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', world.aws.url], {
-      env: awsCliEnv(world.sandbox.home, {AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong', AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_REGION: 'eu-west-1'}),
+      env: awsCliEnv(world.sandbox.home, {
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong',
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: url,
+        AWS_REGION: 'eu-west-1',
+      }),
     }).then(
       () => ({code: 0, stderr: ''}),
       (error: {code: number; stderr: string}) => error,
@@ -149,7 +176,10 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
     // 15-minute sessions with a 14m57s minimum TTL: each is served for at most 3 s, then replaced.
     const minTtlMs = (14 * 60 + 57) * 1000
     const served = await ServedRun.start(world, 'bob', ['--ecs-server', '--lazy', '--duration', '15m'], {AWS_MIN_TTL: '14m57s'})
-    const options = {awsContainerAuthorizationToken: served.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!, awsContainerCredentialsFullUri: served.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!}
+    const options = {
+      awsContainerAuthorizationToken: served.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!,
+      awsContainerCredentialsFullUri: served.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!,
+    }
     expect(world.aws.callsOf('GetSessionToken'), '--lazy fetches nothing before the first request').to.have.length(0)
     const polls: string[] = []
     for (let poll = 0; poll < 4; poll++) {
@@ -176,7 +206,11 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
 
   it('keeps the real AWS CLI working across refreshes', async () => {
     const loop = `for i in 1 2 3; do /usr/bin/aws sts get-caller-identity --endpoint-url ${world.aws.url} --query Arn --output text || exit 9; sleep 3.5; done`
-    const result = await world.run(['exec', 'bob', '--ecs-server', '--duration', '15m', '--', 'sh', '-c', loop], {AWS_MIN_TTL: '14m57s'}, 60_000)
+    const result = await world.run(
+      ['exec', 'bob', '--ecs-server', '--duration', '15m', '--', 'sh', '-c', loop],
+      {AWS_MIN_TTL: '14m57s'},
+      60_000,
+    )
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout.trim().split('\n')).to.deep.equal(Array(3).fill(`arn:aws:iam::${ACCOUNT}:user/bob`))
     const keys = world.aws.callsOf('GetCallerIdentity').map((call) => call.accessKeyId)
@@ -205,12 +239,30 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
   it('needs a prompt that is not the terminal for MFA; --mfa-token serves the first session', async () => {
     const terminal = await world.run(['exec', 'alice', '--ecs-server', '--prompt', 'terminal', '--', 'true'])
     expect(terminal.code).to.equal(2)
-    expect(terminal.stderr.split('\n')[0]).to.equal("vault: can't use --prompt=terminal with --ecs-server. Specify a different prompt driver")
+    expect(terminal.stderr.split('\n')[0]).to.equal(
+      "vault: can't use --prompt=terminal with --ecs-server. Specify a different prompt driver",
+    )
     const none = await world.run(['exec', 'alice', '--ecs-server', '--', 'sh', '-c', 'echo child ran'])
     expect(none.code).to.equal(2)
     expect(none.stdout).to.equal('')
     expect(none.stderr.split('\n')[0]).to.match(/^vault: no way to ask for an MFA code here \(terminal: not in server mode/)
-    const result = await world.run(['exec', 'alice', '--ecs-server', '--mfa-token', world.freshCode('alice'), '--', '/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', world.aws.url, '--query', 'Arn', '--output', 'text'])
+    const result = await world.run([
+      'exec',
+      'alice',
+      '--ecs-server',
+      '--mfa-token',
+      world.freshCode('alice'),
+      '--',
+      '/usr/bin/aws',
+      'sts',
+      'get-caller-identity',
+      '--endpoint-url',
+      world.aws.url,
+      '--query',
+      'Arn',
+      '--output',
+      'text',
+    ])
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout.trim()).to.equal(`arn:aws:iam::${ACCOUNT}:user/alice`)
     expect(world.aws.callsOf('GetSessionToken').at(-1)?.principal?.source).to.equal('long-term')

@@ -57,7 +57,8 @@ describe('vault proxy (built binary, in a network namespace)', function () {
     return process_
   }
   const vault = (args: string[], env: Record<string, string | undefined> = {}) => inNamespace([process.execPath, vaultBin, ...args], env)
-  const loopbackAddresses = () => execFileSync('ip', ['netns', 'exec', namespace, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'lo'], {encoding: 'utf8'})
+  const loopbackAddresses = () =>
+    execFileSync('ip', ['netns', 'exec', namespace, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'lo'], {encoding: 'utf8'})
 
   before(async () => {
     execFileSync('ip', ['netns', 'add', namespace])
@@ -80,10 +81,14 @@ describe('vault proxy (built binary, in a network namespace)', function () {
 
   it('refuses to start without root, naming sudo', async () => {
     // HOME where nobody finds no files rather than root's unreadable ones.
-    const result = inNamespace(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, vaultBin, 'proxy'], {HOME: '/nonexistent'})
+    const result = inNamespace(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, vaultBin, 'proxy'], {
+      HOME: '/nonexistent',
+    })
     const [code] = await result.closed
     expect(code).to.equal(1)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: the metadata proxy needs root: it adds 169.254.169.254 to the loopback interface and listens on port 80')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: the metadata proxy needs root: it adds 169.254.169.254 to the loopback interface and listens on port 80',
+    )
     expect(result.stderr).to.include('Try this: sudo vault proxy')
     expect(loopbackAddresses()).not.to.include('169.254.169.254')
   })
@@ -131,7 +136,12 @@ describe('vault proxy (built binary, in a network namespace)', function () {
     const exec = vault(['exec', 'bob', '--ec2-server', '--', 'sh', '-c', cli], {NODE: process.execPath, PROBE: probe})
     const [execCode] = await exec.closed
     expect(execCode, exec.stderr).to.equal(0)
-    expect(exec.stdout.trim().split('\n')).to.deep.equal(['arn:aws:iam::123456789012:user/bob', '200', '200 vault', '401 Access denied for host "attacker.example"'])
+    expect(exec.stdout.trim().split('\n')).to.deep.equal([
+      'arn:aws:iam::123456789012:user/bob',
+      '200',
+      '200 vault',
+      '401 Access denied for host "attacker.example"',
+    ])
 
     const stop = vault(['proxy', '--stop'])
     expect((await stop.closed)[0], stop.stderr).to.equal(0)

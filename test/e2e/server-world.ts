@@ -32,11 +32,22 @@ export class ServedRun {
     this.child = child
     child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()))
-    this.closed = once(child, 'close').then(([code, signal]) => ({code: code as number | null, signal: signal as NodeJS.Signals | null, stderr: this.stderr, stdout: this.stdout}))
+    this.closed = once(child, 'close').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+      stderr: this.stderr,
+      stdout: this.stdout,
+    }))
   }
 
   /** Starts `vault exec <profile> <flags> -- sh -c <waiting child>` and waits until the child runs. */
-  static async start(world: ChainWorld, profile: string, flags: string[], env: Record<string, string | undefined> = {}, script = waitingChild): Promise<ServedRun> {
+  static async start(
+    world: ChainWorld,
+    profile: string,
+    flags: string[],
+    env: Record<string, string | undefined> = {},
+    script = waitingChild,
+  ): Promise<ServedRun> {
     const child = spawn(process.execPath, [vaultBin, 'exec', profile, ...flags, '--', 'sh', '-c', script], {
       cwd: world.sandbox.home,
       env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, ...env}),
@@ -44,7 +55,8 @@ export class ServedRun {
     const run = new ServedRun(child)
     const deadline = Date.now() + 20_000
     while (!run.stdout.includes(READY)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vault exec ended before the child was ready: ${run.stderr}`)
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`vault exec ended before the child was ready: ${run.stderr}`)
       if (Date.now() > deadline) throw new Error(`the child did not start: ${run.stderr}`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }

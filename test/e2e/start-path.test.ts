@@ -33,7 +33,8 @@ describe('vault exec <profile> --json answered before oclif loads (built binary)
   let world: ChainWorld
   let dir: string
 
-  const config = (script: string) => (aws: Emulator) => `
+  const config = (script: string) => (aws: Emulator) =>
+    `
 [profile alice]
 region = eu-west-1
 mfa_serial = ${aws.user('alice').mfaSerial}
@@ -54,7 +55,10 @@ mfa_process = ${script}
   const asked = () => (existsSync(join(dir, 'asked')) ? readFileSync(join(dir, 'asked'), 'utf8').trim().split('\n').length : 0)
 
   function runProbe(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-    return runNode(['--input-type=module', '-e', probe, ...argv], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, ...env})})
+    return runNode(['--input-type=module', '-e', probe, ...argv], {
+      cwd: world.sandbox.home,
+      env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, ...env}),
+    })
   }
 
   it('answers a live cached session with exactly what the full command prints, without loading oclif', async () => {
@@ -66,7 +70,10 @@ mfa_process = ${script}
     expect(full.code, full.stderr).to.equal(0)
     expect(probed.stdout).to.equal(full.stdout)
     expect(JSON.parse(probed.stdout)).to.deep.equal(first)
-    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url})})
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {
+      cwd: world.sandbox.home,
+      env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url}),
+    })
     expect(watched.code, watched.stderr).to.equal(0)
     expect(watched.stdout).to.equal(full.stdout)
     expect(watched.stderr).to.equal('oclif-modules=0')
@@ -79,7 +86,10 @@ mfa_process = ${script}
     expect(probed).to.include({code: 0, stderr: 'answered=false', stdout: ''})
     expect(world.stsCalls()).to.deep.equal([])
     expect(asked()).to.equal(0)
-    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {cwd: world.sandbox.home, env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url})})
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {
+      cwd: world.sandbox.home,
+      env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url}),
+    })
     expect(watched.code, watched.stderr).to.equal(0)
     expect(watched.stderr).to.match(/oclif-modules=[1-9]/)
     expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
@@ -88,7 +98,9 @@ mfa_process = ${script}
 
   it('leaves a role whose session is not cached to the full command, though the session below it is', async () => {
     await world.credentials('alice')
-    world.sandbox.writeConfig(`${readFileSync(world.sandbox.configFile, 'utf8')}\n[profile role]\nregion = eu-west-1\nsource_profile = alice\nrole_arn = arn:aws:iam::${world.aws.user('alice').account}:role/none\n`)
+    world.sandbox.writeConfig(
+      `${readFileSync(world.sandbox.configFile, 'utf8')}\n[profile role]\nregion = eu-west-1\nsource_profile = alice\nrole_arn = arn:aws:iam::${world.aws.user('alice').account}:role/none\n`,
+    )
     const role = await runProbe(['exec', 'role', '--json'])
     expect(role).to.include({stderr: 'answered=false', stdout: ''})
     expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
@@ -97,12 +109,25 @@ mfa_process = ${script}
 
   it('leaves every other form, and a store it would have to ask a passphrase for, to the full command', async () => {
     await world.credentials('alice')
-    for (const argv of [['exec', 'alice'], ['exec', '--json', 'alice'], ['exec', 'alice', '--json', '--debug'], ['exec', 'alice', '--json', '--', 'true'], ['export', 'alice', '--json'], ['exec', '-j', '--json']]) {
+    for (const argv of [
+      ['exec', 'alice'],
+      ['exec', '--json', 'alice'],
+      ['exec', 'alice', '--json', '--debug'],
+      ['exec', 'alice', '--json', '--', 'true'],
+      ['export', 'alice', '--json'],
+      ['exec', '-j', '--json'],
+    ]) {
       const probed = await runProbe(argv)
       expect(probed, argv.join(' ')).to.include({stderr: 'answered=false', stdout: ''})
     }
     expect(await runProbe(['exec', 'alice', '-j'])).to.include({stderr: 'answered=true'})
-    for (const env of [{AWS_VAULT_FILE_PASSPHRASE: undefined}, {AWS_VAULT: 'alice'}, {AWS_VAULT_BACKEND: 'no-such-backend'}, {AWS_VAULT_PROMPT: 'no-such-prompt'}, {DEBUG: '*'}]) {
+    for (const env of [
+      {AWS_VAULT_FILE_PASSPHRASE: undefined},
+      {AWS_VAULT: 'alice'},
+      {AWS_VAULT_BACKEND: 'no-such-backend'},
+      {AWS_VAULT_PROMPT: 'no-such-prompt'},
+      {DEBUG: '*'},
+    ]) {
       const probed = await runProbe(['exec', 'alice', '--json'], env)
       expect(probed, JSON.stringify(env)).to.include({stderr: 'answered=false', stdout: ''})
     }
@@ -114,11 +139,17 @@ mfa_process = ${script}
     mkdirSync(dataDir, {recursive: true})
     writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [], schema: 1}, private: true}))
     expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=true'})
-    writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [{name: 'some-plugin', type: 'user'}], schema: 1}, private: true}))
+    writeFileSync(
+      join(dataDir, 'package.json'),
+      JSON.stringify({oclif: {plugins: [{name: 'some-plugin', type: 'user'}], schema: 1}, private: true}),
+    )
     expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
     const elsewhere = join(world.sandbox.home, 'data')
     mkdirSync(join(elsewhere, 'vault'), {recursive: true})
-    writeFileSync(join(elsewhere, 'vault', 'package.json'), JSON.stringify({oclif: {plugins: [{name: 'linked', root: '/nowhere', type: 'link'}]}}))
+    writeFileSync(
+      join(elsewhere, 'vault', 'package.json'),
+      JSON.stringify({oclif: {plugins: [{name: 'linked', root: '/nowhere', type: 'link'}]}}),
+    )
     rmSync(dataDir, {force: true, recursive: true})
     expect(await runProbe(['exec', 'alice', '--json'], {XDG_DATA_HOME: elsewhere})).to.include({stderr: 'answered=false'})
     expect(await runProbe(['exec', 'alice', '--json'], {VAULT_DATA_DIR: join(elsewhere, 'vault')})).to.include({stderr: 'answered=false'})
@@ -142,14 +173,21 @@ describe('the start path reads the same plugins and flags as oclif', () => {
       expect(bundled).to.not.equal(undefined)
       const summary = (answers: Awaited<ReturnType<typeof runVaultHook>>) => ({
         failures: answers.failures.map((failure) => failure.plugin),
-        successes: answers.successes.map(({plugin, result}) => ({plugin, ids: (result as Array<{id: string}>).map((descriptor) => descriptor.id)})),
+        successes: answers.successes.map(({plugin, result}) => ({
+          plugin,
+          ids: (result as Array<{id: string}>).map((descriptor) => descriptor.id),
+        })),
       })
       for (const event of ['vault:backends', 'vault:prompts', 'vault:sources'] as const) {
         const ours = summary(await runVaultHook(bundled!.host, event, 3000))
         expect(ours, event).to.deep.equal(summary(await runVaultHook(config, event, 3000)))
         expect(ours.successes, event).to.not.deep.equal([])
       }
-      const declared = [...config.plugins.values()].flatMap((plugin) => Object.entries(plugin.hooks).filter(([, hooks]) => hooks.length > 0).map(([event]) => `${event} ${plugin.name}`))
+      const declared = [...config.plugins.values()].flatMap((plugin) =>
+        Object.entries(plugin.hooks)
+          .filter(([, hooks]) => hooks.length > 0)
+          .map(([event]) => `${event} ${plugin.name}`),
+      )
       const ours = [...bundled!.events].flatMap(([event, plugins]) => plugins.map((plugin) => `${event} ${plugin}`))
       expect(ours.sort()).to.deep.equal(declared.sort())
     } finally {
@@ -165,7 +203,10 @@ describe('the start path reads the same plugins and flags as oclif', () => {
     this.timeout(30_000)
     const root = mkdtempSync(join(tmpdir(), 'vault-start-root-'))
     try {
-      writeFileSync(join(root, 'package.json'), JSON.stringify({name: 'hanging-host', type: 'module', oclif: {hooks: {'vault:backends': './hang.js'}}}))
+      writeFileSync(
+        join(root, 'package.json'),
+        JSON.stringify({name: 'hanging-host', type: 'module', oclif: {hooks: {'vault:backends': './hang.js'}}}),
+      )
       writeFileSync(join(root, 'hang.js'), 'export default () => new Promise(() => {})\n')
       writeFileSync(join(root, 'config'), '[profile p]\nregion = eu-west-1\n')
       const script = `
@@ -173,7 +214,10 @@ const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist',
 const answered = await execJsonFromCache(${JSON.stringify(root)}, ['exec', 'p', '--json'])
 process.stderr.write('answered=' + answered)
 `
-      const result = await runNode(['--input-type=module', '-e', script], {cwd: root, env: {AWS_CONFIG_FILE: join(root, 'config'), HOME: root, PATH: process.env.PATH}})
+      const result = await runNode(['--input-type=module', '-e', script], {
+        cwd: root,
+        env: {AWS_CONFIG_FILE: join(root, 'config'), HOME: root, PATH: process.env.PATH},
+      })
       expect(result).to.include({code: 0, stderr: 'answered=false', stdout: ''})
     } finally {
       rmSync(root, {force: true, recursive: true})

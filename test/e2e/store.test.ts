@@ -15,7 +15,9 @@ describe('vault add / list / remove (built binary)', () => {
   afterEach(() => sandbox.cleanup())
 
   const addFromEnv = (profile: string, extra: string[] = []) =>
-    sandbox.run(['add', profile, '--env', ...extra], {env: {AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey}})
+    sandbox.run(['add', profile, '--env', ...extra], {
+      env: {AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey},
+    })
 
   it('adds from the environment, and adds the profile to the config keeping what was there', async () => {
     const original = '# my settings\n[default]\nregion = us-west-2 ; west\n'
@@ -40,7 +42,9 @@ describe('vault add / list / remove (built binary)', () => {
     sandbox.writeConfig('[profile base]\n[profile role]\nsource_profile = base\nrole_arn = arn:aws:iam::123456789012:role/r\n')
     const result = await addFromEnv('role')
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: profile "role" has source_profile "base": credentials added to "role" would never be used')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: profile "role" has source_profile "base": credentials added to "role" would never be used',
+    )
   })
 
   it('says which variable is missing with --env', async () => {
@@ -61,7 +65,10 @@ describe('vault add / list / remove (built binary)', () => {
     await addFromEnv('orphan', ['--no-add-config'])
     const table = await sandbox.run(['list'])
     expect(table.code).to.equal(0)
-    const lines = table.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/))
+    const lines = table.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/\s{2,}/))
     expect(lines).to.deep.equal([
       ['Profile', 'Credentials', 'Sessions'],
       ['=======', '===========', '========'],
@@ -123,7 +130,14 @@ describe('vault add / list / remove (built binary)', () => {
     const result = await sandbox.run(['backends', '--json'])
     const json = JSON.parse(result.stdout)
     expect(json.result).to.deep.include.members([
-      {available: true, id: 'file', plugin: '@vault-aws/plugin-backend-file', priority: 10, reason: json.result.find((r: {id: string}) => r.id === 'file').reason, summary: json.result.find((r: {id: string}) => r.id === 'file').summary},
+      {
+        available: true,
+        id: 'file',
+        plugin: '@vault-aws/plugin-backend-file',
+        priority: 10,
+        reason: json.result.find((r: {id: string}) => r.id === 'file').reason,
+        summary: json.result.find((r: {id: string}) => r.id === 'file').summary,
+      },
     ])
   })
 

@@ -4,11 +4,21 @@ import type {Identities} from './identities.ts'
 import type {Caller} from './model.ts'
 import {parseAuthorization, verifySignature, type SignedRequest} from './sigv4.ts'
 
-export const authenticate = async (request: SignedRequest, identities: Identities, emulatorNow: number, realNow: number): Promise<Caller> => {
+export const authenticate = async (
+  request: SignedRequest,
+  identities: Identities,
+  emulatorNow: number,
+  realNow: number,
+): Promise<Caller> => {
   const header = request.headers.authorization
   if (!header) throw new AwsError('MissingAuthenticationToken', messages.missingAuth, 403)
   const auth = parseAuthorization(header)
-  if (!auth) throw new AwsError('IncompleteSignature', `Authorization header requires a valid AWS4-HMAC-SHA256 Credential, SignedHeaders and Signature.`, 403)
+  if (!auth)
+    throw new AwsError(
+      'IncompleteSignature',
+      `Authorization header requires a valid AWS4-HMAC-SHA256 Credential, SignedHeaders and Signature.`,
+      403,
+    )
   const token = request.headers['x-amz-security-token']
 
   const key = identities.accessKey(auth.accessKeyId)

@@ -66,7 +66,11 @@ describe('emulator: the AWS CLI v2 as client', function () {
       deviceCode: scenario(async () => {
         const client = await oidc(aws).send(new RegisterClientCommand({clientName: 'cli-test', clientType: 'public'}))
         const device = await oidc(aws).send(
-          new StartDeviceAuthorizationCommand({clientId: client.clientId, clientSecret: client.clientSecret, startUrl: 'https://example.awsapps.com/start'}),
+          new StartDeviceAuthorizationCommand({
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            startUrl: 'https://example.awsapps.com/start',
+          }),
         )
         const input = {
           clientId: client.clientId,
@@ -136,6 +140,8 @@ describe('emulator: the AWS CLI v2 as client', function () {
     expect(pending.code).to.equal(254)
     expect(pending.stderr).to.contain('An error occurred (AuthorizationPendingException) when calling the CreateToken operation')
     expect(accounts.code, accounts.stderr).to.equal(0)
-    expect(accounts.json().accountList).to.deep.equal([{accountId: '111111111111', accountName: 'dev', emailAddress: 'aws+111111111111@example.com'}])
+    expect(accounts.json().accountList).to.deep.equal([
+      {accountId: '111111111111', accountName: 'dev', emailAddress: 'aws+111111111111@example.com'},
+    ])
   })
 })

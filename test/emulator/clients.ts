@@ -26,7 +26,8 @@ export const sso = (emulator: Emulator): SSOClient => new SSOClient(common(emula
 export const oidc = (emulator: Emulator): SSOOIDCClient => new SSOOIDCClient(common(emulator))
 
 export const fromStsCredentials = (credentials: Credentials | undefined): ClientCredentials => {
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) throw new Error('no credentials in the response')
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken)
+    throw new Error('no credentials in the response')
   return {accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken}
 }
 

@@ -29,7 +29,12 @@ describe('emulator: fault injection and the call log', () => {
 
   it('throttles exactly the next N calls', async () => {
     aws.throttle('GetCallerIdentity', 3)
-    const client = new STSClient({endpoint: aws.url, region: 'us-east-1', credentials: aws.credentials('alice'), retryStrategy: quickRetries(4)})
+    const client = new STSClient({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: aws.credentials('alice'),
+      retryStrategy: quickRetries(4),
+    })
     const identity = await client.send(new GetCallerIdentityCommand({}))
     expect(identity.$metadata.attempts).to.equal(4)
     expect(aws.callsOf('GetCallerIdentity').map((call) => call.outcome.status)).to.deep.equal([400, 400, 400, 200])
@@ -39,7 +44,12 @@ describe('emulator: fault injection and the call log', () => {
 
   it('surfaces throttling once the SDK runs out of attempts', async () => {
     aws.throttle('GetCallerIdentity', 5)
-    const client = new STSClient({endpoint: aws.url, region: 'us-east-1', credentials: aws.credentials('alice'), retryStrategy: quickRetries(2)})
+    const client = new STSClient({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: aws.credentials('alice'),
+      retryStrategy: quickRetries(2),
+    })
     const error = await rejection(client.send(new GetCallerIdentityCommand({})))
     expect(error.name).to.equal('Throttling')
     expect(error.$metadata?.attempts).to.equal(2)
@@ -97,7 +107,13 @@ describe('emulator: fault injection and the call log', () => {
     await sts(aws, aws.credentials('alice')).send(new GetSessionTokenCommand({DurationSeconds: 900}))
     expect(aws.callsOf('GetSessionToken')).to.have.length(1)
     const [call] = aws.calls
-    expect(call).to.deep.include({service: 'sts', action: 'GetSessionToken', accessKeyId, params: {DurationSeconds: '900'}, outcome: {status: 200}})
+    expect(call).to.deep.include({
+      service: 'sts',
+      action: 'GetSessionToken',
+      accessKeyId,
+      params: {DurationSeconds: '900'},
+      outcome: {status: 200},
+    })
     expect(call?.principal).to.deep.include({arn: aws.user('alice').arn, source: 'long-term', mfa: false})
     aws.clearCalls()
     expect(aws.calls).to.have.length(0)

@@ -27,7 +27,9 @@ describe('emulator: console federation', () => {
   }
 
   const roleCredentials = async (from: ClientCredentials) =>
-    fromStsCredentials((await sts(aws, from).send(new AssumeRoleCommand({RoleArn: aws.role('admin').arn, RoleSessionName: 'console'}))).Credentials)
+    fromStsCredentials(
+      (await sts(aws, from).send(new AssumeRoleCommand({RoleArn: aws.role('admin').arn, RoleSessionName: 'console'}))).Credentials,
+    )
 
   it('issues a SigninToken for role credentials, and a login URL carrying it signs in', async () => {
     const {status, body} = await signinToken(await roleCredentials(aws.credentials('alice')), 43200)

@@ -39,7 +39,12 @@ describe('emulator: IAM', () => {
 
   it('GetUser describes the calling user, or the named one', async () => {
     const own = await iam(aws, alice).send(new GetUserCommand({}))
-    expect(own.User).to.deep.include({UserName: 'alice', Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/alice`, UserId: aws.user('alice').userId})
+    expect(own.User).to.deep.include({
+      UserName: 'alice',
+      Path: '/',
+      Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      UserId: aws.user('alice').userId,
+    })
     const named = await iam(aws, alice).send(new GetUserCommand({UserName: 'carol'}))
     expect(named.User?.UserName).to.equal('carol')
     const missing = await rejection(iam(aws, alice).send(new GetUserCommand({UserName: 'nobody'})))

@@ -85,7 +85,9 @@ const updateAccessKey = (ctx: IamContext): undefined => {
   const accessKeyId = requireParam(ctx.params, 'AccessKeyId')
   const status = requireParam(ctx.params, 'Status')
   if (status !== 'Active' && status !== 'Inactive') {
-    throw validationError(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`)
+    throw validationError(
+      `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+    )
   }
   const user = authorizedTarget(ctx)
   const key = user.accessKeys.find((candidate) => candidate.accessKeyId === accessKeyId)

@@ -140,7 +140,10 @@ export class Identities {
     return this.#sessions.get(accessKeyId)
   }
 
-  createSession(fields: Omit<Session, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'issuedAt' | 'expiresAt'>, durationSeconds: number): Session {
+  createSession(
+    fields: Omit<Session, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'issuedAt' | 'expiresAt'>,
+    durationSeconds: number,
+  ): Session {
     const issuedAt = this.#clock.now()
     const session: Session = {
       ...fields,
@@ -174,8 +177,7 @@ export const callerUserId = (caller: Caller): string => (caller.kind === 'user' 
 
 export const callerAccount = (caller: Caller): string => (caller.kind === 'user' ? caller.user.account : caller.session.account)
 
-export const callerAccessKeyId = (caller: Caller): string =>
-  caller.kind === 'user' ? caller.key.accessKeyId : caller.session.accessKeyId
+export const callerAccessKeyId = (caller: Caller): string => (caller.kind === 'user' ? caller.key.accessKeyId : caller.session.accessKeyId)
 
 // The IAM user a caller acts as, when it acts as one (long-term keys and GetSessionToken sessions).
 export const callerIamUser = (caller: Caller): User | undefined => {

@@ -3,8 +3,7 @@ import {randomBytes, randomInt, randomUUID} from 'node:crypto'
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
-const randomChars = (alphabet: string, length: number): string =>
-  Array.from({length}, () => alphabet[randomInt(alphabet.length)]).join('')
+const randomChars = (alphabet: string, length: number): string => Array.from({length}, () => alphabet[randomInt(alphabet.length)]).join('')
 
 export const newAccessKeyId = (temporary: boolean): string => (temporary ? 'ASIA' : 'AKIA') + randomChars(BASE32, 16)
 
@@ -18,6 +17,9 @@ export const newOpaqueToken = (bytes = 48): string => randomBytes(bytes).toStrin
 
 export const newRequestId = (): string => randomUUID()
 
-export const newHex = (length: number): string => randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length)
+export const newHex = (length: number): string =>
+  randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length)
 
 export const newUserCode = (): string => `${randomChars('BCDFGHJKLMNPQRSTVWXZ', 4)}-${randomChars('BCDFGHJKLMNPQRSTVWXZ', 4)}`

@@ -51,12 +51,7 @@ export interface Role {
   createdAt: number
 }
 
-export type SessionSource =
-  | 'GetSessionToken'
-  | 'AssumeRole'
-  | 'GetFederationToken'
-  | 'AssumeRoleWithWebIdentity'
-  | 'GetRoleCredentials'
+export type SessionSource = 'GetSessionToken' | 'AssumeRole' | 'GetFederationToken' | 'AssumeRoleWithWebIdentity' | 'GetRoleCredentials'
 
 export interface Session {
   accessKeyId: string
@@ -86,9 +81,7 @@ export interface OidcProvider {
   clientIds: string[]
 }
 
-export type Caller =
-  | {kind: 'user'; user: User; key: AccessKey}
-  | {kind: 'session'; session: Session}
+export type Caller = {kind: 'user'; user: User; key: AccessKey} | {kind: 'session'; session: Session}
 
 export interface UserSeed {
   name: string

@@ -71,7 +71,9 @@ const runFlow = async (target: Target): Promise<FlowResult> => {
   const userIdentity = await stsClient.send(new GetCallerIdentityCommand({}))
   const sessionToken = await stsClient.send(new GetSessionTokenCommand({DurationSeconds: 900}))
   const issuedAt = Date.now()
-  const assumed = await stsClient.send(new AssumeRoleCommand({RoleArn: target.roleArn, RoleSessionName: 'cross-check', DurationSeconds: 3600}))
+  const assumed = await stsClient.send(
+    new AssumeRoleCommand({RoleArn: target.roleArn, RoleSessionName: 'cross-check', DurationSeconds: 3600}),
+  )
   const answeredAt = Date.now()
   const roleIdentity = await client(STSClient, target, fromStsCredentials(assumed.Credentials)).send(new GetCallerIdentityCommand({}))
   const listed = await client(IAMClient, target, fresh).send(new ListAccessKeysCommand({UserName: 'alice'}))
@@ -82,7 +84,12 @@ const runFlow = async (target: Target): Promise<FlowResult> => {
 // The element names of an XML document in order: the wire structure, without the values.
 const skeleton = (xml: string): string[] => [...xml.matchAll(/<([A-Za-z]+)[\s>]/g)].map((match) => match[1]!)
 
-const rawQuery = async (target: Target, service: 'sts' | 'iam', body: string, credentials: ClientCredentials): Promise<{status: number; xml: string}> => {
+const rawQuery = async (
+  target: Target,
+  service: 'sts' | 'iam',
+  body: string,
+  credentials: ClientCredentials,
+): Promise<{status: number; xml: string}> => {
   const url = new URL(target.url)
   const signer = new SignatureV4({credentials, region: 'us-east-1', service, sha256: Sha256})
   const signed = await signer.sign({
@@ -118,10 +125,17 @@ describe('emulator and moto: one STS/IAM flow, the same shapes', function () {
     ours = {url: aws.url, alice: aws.credentials('alice'), roleArn: aws.role('admin').arn}
 
     // moto takes any credentials for its own administration.
-    const admin = new IAMClient({endpoint: moto.url, region: 'us-east-1', credentials: {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'admin'}})
+    const admin = new IAMClient({
+      endpoint: moto.url,
+      region: 'us-east-1',
+      credentials: {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'admin'},
+    })
     await admin.send(new CreateUserCommand({UserName: 'alice'}))
     const key = await admin.send(new CreateAccessKeyCommand({UserName: 'alice'}))
-    const trust = {Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}, Action: 'sts:AssumeRole'}]}
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}, Action: 'sts:AssumeRole'}],
+    }
     const role = await admin.send(
       new CreateRoleCommand({RoleName: 'admin', Path: '/ops/', MaxSessionDuration: 7200, AssumeRolePolicyDocument: JSON.stringify(trust)}),
     )
@@ -159,7 +173,10 @@ describe('emulator and moto: one STS/IAM flow, the same shapes', function () {
       expect(result.assumed.Credentials?.AccessKeyId).to.match(/^ASIA[A-Z0-9]{16}$/)
       expect(result.assumed.AssumedRoleUser?.Arn).to.equal(`arn:aws:sts::${ACCOUNT}:assumed-role/admin/cross-check`)
       expect(result.assumed.AssumedRoleUser?.AssumedRoleId).to.match(/^AROA[A-Z0-9]{17}:cross-check$/)
-      expect(result.roleIdentity).to.deep.include({Arn: result.assumed.AssumedRoleUser?.Arn, UserId: result.assumed.AssumedRoleUser?.AssumedRoleId})
+      expect(result.roleIdentity).to.deep.include({
+        Arn: result.assumed.AssumedRoleUser?.Arn,
+        UserId: result.assumed.AssumedRoleUser?.AssumedRoleId,
+      })
       const expiration = result.assumed.Credentials!.Expiration!.getTime()
       expect(expiration).to.be.within(result.issuedAt + 3600_000 - 1000, result.answeredAt + 3600_000)
     }

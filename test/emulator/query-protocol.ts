@@ -33,7 +33,7 @@ export function listParam(params: Record<string, string>, name: string, fields?:
   }
 }
 
-const escape = (text: string): string =>
+const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
 
 export interface XmlNode {
@@ -51,7 +51,7 @@ export const toXml = (node: XmlNode): string =>
 const valueToXml = (value: XmlValue): string => {
   if (Array.isArray(value)) return value.map((item) => `<member>${valueToXml(item)}</member>`).join('')
   if (typeof value === 'object') return toXml(value)
-  return escape(String(value))
+  return escapeXml(String(value))
 }
 
 export const successXml = (service: QueryService, action: string, result: XmlNode | undefined, requestId: string): string => {
@@ -64,5 +64,5 @@ export const successXml = (service: QueryService, action: string, result: XmlNod
 
 export const errorXml = (service: QueryService, error: AwsError, requestId: string): string =>
   `<ErrorResponse xmlns="${NAMESPACES[service]}">` +
-  `<Error><Type>${error.fault}</Type><Code>${escape(error.code)}</Code><Message>${escape(error.message)}</Message></Error>` +
+  `<Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
   `<RequestId>${requestId}</RequestId></ErrorResponse>`

@@ -218,7 +218,8 @@ export class EmulatorServer {
       call.outcome = {status: 200}
       return result === undefined ? {status: 200, headers: {}, body: ''} : jsonOk(result)
     } catch (thrown) {
-      const error = thrown instanceof SyntaxError ? new AwsError('SerializationException', 'Request body is not valid JSON', 400) : asAwsError(thrown)
+      const error =
+        thrown instanceof SyntaxError ? new AwsError('SerializationException', 'Request body is not valid JSON', 400) : asAwsError(thrown)
       call.outcome = {status: error.status, error: error.code, message: error.message}
       return jsonError(service, error)
     }

@@ -36,7 +36,12 @@ describe('emulator: SigV4 verification', () => {
   let aws: Emulator
 
   beforeEach(async () => {
-    aws = await startEmulator({users: [{name: 'alice', mfa: true}, {name: 'idle', accessKeys: [{status: 'Inactive'}]}]})
+    aws = await startEmulator({
+      users: [
+        {name: 'alice', mfa: true},
+        {name: 'idle', accessKeys: [{status: 'Inactive'}]},
+      ],
+    })
   })
 
   afterEach(() => aws.stop())

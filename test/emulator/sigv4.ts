@@ -54,7 +54,14 @@ export const parseAuthorization = (header: string): AuthorizationHeader | undefi
   const match = AUTH_PATTERN.exec(header)
   if (!match) return undefined
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match as unknown as string[]
-  return {accessKeyId: accessKeyId!, date: date!, region: region!, service: service!, signedHeaders: signedHeaders!.split(';'), signature: signature!}
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+  }
 }
 
 // Loose read of the key id, for the call log, before anything is verified.
@@ -78,7 +85,11 @@ const parseAmzDate = (value: string): Date | undefined => {
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000
 
-const amzStamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const amzStamp = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 
 // Throws SignatureDoesNotMatch unless the signature is what the secret produces for this request.
 export const verifySignature = async (

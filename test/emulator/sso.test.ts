@@ -136,7 +136,9 @@ describe('emulator: IAM Identity Center (SSO-OIDC and portal)', () => {
       const first = await poll()
       expect(first.refreshToken).to.be.a('string')
       const refresh = (refreshToken: string) =>
-        oidc(aws).send(new CreateTokenCommand({clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken}))
+        oidc(aws).send(
+          new CreateTokenCommand({clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken}),
+        )
       const second = await refresh(first.refreshToken!)
       expect(second.accessToken).to.not.equal(first.accessToken)
       expect(second.refreshToken).to.not.equal(first.refreshToken)
@@ -156,7 +158,9 @@ describe('emulator: IAM Identity Center (SSO-OIDC and portal)', () => {
     it('lists accounts and roles, with paging', async () => {
       const {accessToken} = aws.ssoAccessToken()
       const firstPage = await sso(aws).send(new ListAccountsCommand({accessToken, maxResults: 1}))
-      expect(firstPage.accountList).to.deep.equal([{accountId: '111111111111', accountName: 'dev', emailAddress: 'aws+111111111111@example.com'}])
+      expect(firstPage.accountList).to.deep.equal([
+        {accountId: '111111111111', accountName: 'dev', emailAddress: 'aws+111111111111@example.com'},
+      ])
       const secondPage = await sso(aws).send(new ListAccountsCommand({accessToken, nextToken: firstPage.nextToken}))
       expect(secondPage.accountList?.map((account) => account.accountName)).to.deep.equal(['prod'])
       expect(secondPage.nextToken).to.equal(undefined)
@@ -184,7 +188,9 @@ describe('emulator: IAM Identity Center (SSO-OIDC and portal)', () => {
       const identity = await sts(aws, credentials).send(new GetCallerIdentityCommand({}))
       expect(identity.Arn).to.match(/^arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_[0-9a-f]{16}\/alice@example\.com$/)
       const chained = await rejection(
-        sts(aws, credentials).send(new AssumeRoleCommand({RoleArn: 'arn:aws:iam::111111111111:role/x', RoleSessionName: 's', DurationSeconds: 7200})),
+        sts(aws, credentials).send(
+          new AssumeRoleCommand({RoleArn: 'arn:aws:iam::111111111111:role/x', RoleSessionName: 's', DurationSeconds: 7200}),
+        ),
       )
       expect(chained.name).to.equal('ValidationError')
     })

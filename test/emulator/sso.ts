@@ -106,7 +106,11 @@ export class IdentityCenter {
 
   registerClient(body: Record<string, unknown>): unknown {
     if (typeof body.clientName !== 'string' || body.clientType !== 'public') {
-      throw oidcError('InvalidClientMetadataException', 'invalid_client_metadata', 'Invalid client metadata: clientName and a public clientType are required')
+      throw oidcError(
+        'InvalidClientMetadataException',
+        'invalid_client_metadata',
+        'Invalid client metadata: clientName and a public clientType are required',
+      )
     }
     const now = this.#clock.now()
     const client: OidcClient = {
@@ -205,7 +209,8 @@ export class IdentityCenter {
   #pending(userCode: string | undefined): DeviceAuthorization {
     const pending = [...this.#devices.values()].filter((device) => device.status === 'pending')
     const device = userCode === undefined ? pending.at(-1) : pending.find((candidate) => candidate.userCode === userCode)
-    if (!device) throw new Error(userCode ? `no pending device authorization with user code ${userCode}` : 'no pending device authorization')
+    if (!device)
+      throw new Error(userCode ? `no pending device authorization with user code ${userCode}` : 'no pending device authorization')
     return device
   }
 

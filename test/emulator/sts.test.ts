@@ -23,7 +23,10 @@ describe('emulator: STS', () => {
 
   beforeEach(async () => {
     aws = await startEmulator({
-      users: [{name: 'alice', mfa: true}, {name: 'bob', path: '/engineering/'}],
+      users: [
+        {name: 'alice', mfa: true},
+        {name: 'bob', path: '/engineering/'},
+      ],
       roles: [
         {name: 'admin', path: '/ops/', maxSessionDuration: 7200},
         {name: 'guarded', trust: {principals: [`arn:aws:iam::${ACCOUNT}:user/alice`], mfaRequired: true}},
@@ -206,7 +209,11 @@ describe('emulator: STS', () => {
       expect(result.PackedPolicySize).to.be.a('number')
       const roleCredentials = fromStsCredentials(result.Credentials)
       const identity = await sts(aws, roleCredentials).send(new GetCallerIdentityCommand({}))
-      expect(Object.keys(identity).filter((key) => key !== '$metadata').sort()).to.deep.equal(['Account', 'Arn', 'UserId'])
+      expect(
+        Object.keys(identity)
+          .filter((key) => key !== '$metadata')
+          .sort(),
+      ).to.deep.equal(['Account', 'Arn', 'UserId'])
       const [call] = aws.callsOf('GetCallerIdentity')
       expect(call?.principal).to.deep.include({
         arn: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/session`,
@@ -267,7 +274,9 @@ describe('emulator: STS', () => {
     })
 
     const withToken = (token: string, role = 'ci') =>
-      sts(aws).send(new AssumeRoleWithWebIdentityCommand({RoleArn: aws.role(role).arn, RoleSessionName: 'build-42', WebIdentityToken: token}))
+      sts(aws).send(
+        new AssumeRoleWithWebIdentityCommand({RoleArn: aws.role(role).arn, RoleSessionName: 'build-42', WebIdentityToken: token}),
+      )
 
     it('exchanges a token from a trusted issuer for role credentials, without a signature', async () => {
       const result = await withToken(aws.webIdentityToken({issuer, subject: 'repo:acme/app:ref:refs/heads/main'}))

@@ -116,9 +116,7 @@ const assumeRole = (ctx: SignedStsContext): XmlNode => {
   if (duration !== undefined && duration > role.maxSessionDuration) throw validationError(messages.maxSessionDuration)
 
   const inherited = caller.kind === 'session' ? caller.session : undefined
-  const inheritedTags = Object.fromEntries(
-    (inherited?.transitiveTagKeys ?? []).map((key) => [key, inherited!.tags[key] ?? '']),
-  )
+  const inheritedTags = Object.fromEntries((inherited?.transitiveTagKeys ?? []).map((key) => [key, inherited!.tags[key] ?? '']))
   const session = identities.createSession(
     {
       source: 'AssumeRole',
@@ -185,12 +183,21 @@ const assumeRoleWithWebIdentity = (ctx: StsContext): XmlNode => {
   }
   const audience = audiences(claims.aud).find((candidate) => provider.clientIds.includes(candidate))
   if (!audience) throw new AwsError('InvalidIdentityToken', 'Incorrect token audience', 400)
-  if (!role || !role.trust.federated.some((entry) => entry === provider.arn || entry.replace(/\/$/, '') === provider.url)) {
+  if (!role?.trust.federated.some((entry) => entry === provider.arn || entry.replace(/\/$/, '') === provider.url)) {
     throw accessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity')
   }
   if (duration !== undefined && duration > role.maxSessionDuration) throw validationError(messages.maxSessionDuration)
   const session = identities.createSession(
-    {source: 'AssumeRoleWithWebIdentity', account: role.account, role, sessionName, mfa: false, chained: false, tags: {}, transitiveTagKeys: []},
+    {
+      source: 'AssumeRoleWithWebIdentity',
+      account: role.account,
+      role,
+      sessionName,
+      mfa: false,
+      chained: false,
+      tags: {},
+      transitiveTagKeys: [],
+    },
     duration ?? 3600,
   )
   return {

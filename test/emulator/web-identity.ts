@@ -37,24 +37,38 @@ export class WebIdentityKeys {
   // Checks the signature and expiry; issuer and audience are checked against the account's providers by the caller.
   verify(token: string, nowMs: number): WebIdentityClaims {
     const parts = token.split('.')
-    if (parts.length !== 3) throw invalidToken('The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.')
+    if (parts.length !== 3)
+      throw invalidToken(
+        'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+      )
     const [header, payload, signature] = parts as [string, string, string]
     let claims: WebIdentityClaims
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
       JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))
     } catch {
-      throw invalidToken('The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.')
+      throw invalidToken(
+        'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+      )
     }
     const pair = typeof claims.iss === 'string' ? this.#keys.get(claims.iss) : undefined
     if (!pair) {
-      throw invalidToken("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")
+      throw invalidToken(
+        "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+      )
     }
     const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(pair.publicKey, Buffer.from(signature, 'base64url'))
-    if (!valid) throw invalidToken('The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.')
+    if (!valid)
+      throw invalidToken(
+        'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+      )
     const now = Math.floor(nowMs / 1000)
     if (typeof claims.exp !== 'number' || claims.exp <= now) {
-      throw new AwsError('ExpiredTokenException', `Token expired: current date/time ${now} must be before the expiration date/time ${claims.exp}`, 400)
+      throw new AwsError(
+        'ExpiredTokenException',
+        `Token expired: current date/time ${now} must be before the expiration date/time ${claims.exp}`,
+        400,
+      )
     }
     return claims
   }

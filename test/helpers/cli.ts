@@ -52,7 +52,9 @@ export class Sandbox {
   }
 
   async addKey(profile: string, accessKeyId: string, secretAccessKey: string): Promise<void> {
-    const result = await this.run(['add', profile, '--env', '--no-add-config'], {env: {AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey}})
+    const result = await this.run(['add', profile, '--env', '--no-add-config'], {
+      env: {AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey},
+    })
     if (result.code !== 0) throw new Error(`vault add ${profile} failed: ${result.stderr}`)
   }
 

@@ -25,8 +25,7 @@ const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()))
 
 // The machine's AWS settings stay out of moto's environment.
-const scrubbedEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')))
+const scrubbedEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')))
 
 export const startMoto = async (options: {timeoutMs?: number} = {}): Promise<Moto> => {
   const port = await freePort()

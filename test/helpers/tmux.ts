@@ -8,8 +8,24 @@ export class TmuxSession {
 
   constructor(command: string, env: Record<string, string>) {
     this.socket = `vault-test-${process.pid}-${Math.random().toString(36).slice(2)}`
-    const exports = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`).join(' ')
-    execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', '160', '-y', '30', `env -i ${exports} ${command}; echo EXIT=$?; sleep 60`])
+    const exports = Object.entries(env)
+      .map(([key, value]) => `${key}=${shellQuote(value)}`)
+      .join(' ')
+    execFileSync('tmux', [
+      '-L',
+      this.socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      '160',
+      '-y',
+      '30',
+      `env -i ${exports} ${command}; echo EXIT=$?; sleep 60`,
+    ])
   }
 
   screen(): string {

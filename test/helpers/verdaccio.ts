@@ -33,7 +33,12 @@ export function npm(args: string[], options: {cwd: string; env: Record<string, s
     execFile(
       process.execPath,
       [npmCli, ...args],
-      {cwd: options.cwd, env: {PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env}, maxBuffer: 16 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000},
+      {
+        cwd: options.cwd,
+        env: {PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env},
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 120_000,
+      },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`npm ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
         else resolve({stderr, stdout})
@@ -105,7 +110,9 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
   const root = await mkdtemp(join(tmpdir(), 'vault-registry-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}/`
-  const scopes = options.scopes.map((scope) => `  '${scope}/*': {access: $all, publish: $authenticated, unpublish: $authenticated}\n`).join('')
+  const scopes = options.scopes
+    .map((scope) => `  '${scope}/*': {access: $all, publish: $authenticated, unpublish: $authenticated}\n`)
+    .join('')
   await writeFile(
     join(root, 'config.yaml'),
     [

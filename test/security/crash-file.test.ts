@@ -28,15 +28,20 @@ describe('crash safety: the file backend under SIGKILL (built binary)', function
   })
 
   it(`${KILLS} kills of vault add / vault exec (session writes) leave every item old or new, never corrupt or missing`, async function () {
-    const counts = await killRepeatedly(world, aws, {
-      dir: world.keysDir,
-      keyOf: (file) => (file.startsWith('.') ? undefined : decodeURIComponent(file)),
-      read: async (keys) => {
-        const all = await readFileStore(world.keysDir, world.passphrase)
-        for (const key of [...all.items.keys()]) if (!keys.includes(key)) all.items.delete(key)
-        return all
+    const counts = await killRepeatedly(
+      world,
+      aws,
+      {
+        dir: world.keysDir,
+        keyOf: (file) => (file.startsWith('.') ? undefined : decodeURIComponent(file)),
+        read: async (keys) => {
+          const all = await readFileStore(world.keysDir, world.passphrase)
+          for (const key of [...all.items.keys()]) if (!keys.includes(key)) all.items.delete(key)
+          return all
+        },
       },
-    }, KILLS)
+      KILLS,
+    )
     this.test!.title += ` (${JSON.stringify(counts)})`
     expect(counts.kills).to.equal(KILLS)
     // The kills landed on both sides of the write.

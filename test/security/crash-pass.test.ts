@@ -38,11 +38,17 @@ describe('crash safety: the pass backend under SIGKILL (built binary)', function
   it(`${KILLS} kills of vault add / vault exec (session writes) leave every item old or new, never corrupt or missing`, async function () {
     const dir = join(pass.store, PASS_PREFIX)
     const passEnv = world.env()
-    const counts = await killRepeatedly(world, aws, {
-      dir,
-      keyOf: (file) => (file.endsWith('.gpg') && !file.split('/').some((part) => part.startsWith('.')) ? file.slice(0, -'.gpg'.length) : undefined),
-      read: (keys) => readPassStore(passEnv, pass.store, PASS_PREFIX, keys),
-    }, KILLS)
+    const counts = await killRepeatedly(
+      world,
+      aws,
+      {
+        dir,
+        keyOf: (file) =>
+          file.endsWith('.gpg') && !file.split('/').some((part) => part.startsWith('.')) ? file.slice(0, -'.gpg'.length) : undefined,
+        read: (keys) => readPassStore(passEnv, pass.store, PASS_PREFIX, keys),
+      },
+      KILLS,
+    )
     this.test!.title += ` (${JSON.stringify(counts)})`
     expect(counts.kills).to.equal(KILLS)
     expect(counts.addKilledOld, 'adds killed before the write').to.be.greaterThan(0)

@@ -17,7 +17,10 @@ function expectCleanFailure(result: RunResult, exitCode: number, message: RegExp
   expect(result.code, result.stderr).to.equal(exitCode)
   const lines = result.stderr.trim().split('\n')
   expect(lines[0]).to.match(message)
-  expect(lines.slice(1).every((line) => line.startsWith('Try this: ')), result.stderr).to.equal(true)
+  expect(
+    lines.slice(1).every((line) => line.startsWith('Try this: ')),
+    result.stderr,
+  ).to.equal(true)
 }
 
 function unchanged(before: Map<string, string>, after: Map<string, string>): void {
@@ -49,8 +52,14 @@ describe('wrong passphrase, locked keyring, GPG failure and corrupt items (built
       const before = snapshot(world.keysDir)
       const wrong = {AWS_VAULT_FILE_PASSPHRASE: newPassphrase()}
       expectCleanFailure(await credentialCall(world, 'first', wrong), 77, /^vault: the passphrase does not decrypt .*\/first$/)
-      expectCleanFailure(await world.run(['exec', 'second', '--no-session', '--', 'true'], {env: wrong}), 77, /^vault: the passphrase does not decrypt /)
-      const refused = await world.run(['add', 'third', '--env', '--no-add-config'], {env: {...wrong, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()}})
+      expectCleanFailure(
+        await world.run(['exec', 'second', '--no-session', '--', 'true'], {env: wrong}),
+        77,
+        /^vault: the passphrase does not decrypt /,
+      )
+      const refused = await world.run(['add', 'third', '--env', '--no-add-config'], {
+        env: {...wrong, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()},
+      })
       expectCleanFailure(refused, 77, /^vault: the passphrase does not decrypt /)
 
       expect(snapshot(world.keysDir)).to.deep.equal(before)
@@ -66,7 +75,12 @@ describe('wrong passphrase, locked keyring, GPG failure and corrupt items (built
       const token = readFileSync(join(world.keysDir, 'first'), 'utf8')
       writeFileSync(join(world.keysDir, 'truncated'), token.slice(0, Math.floor(token.length / 2)), {mode: 0o600})
       // Written by another implementation, readable only with another passphrase.
-      await writeAwsVaultFile(world.keysDir, 'foreign', JSON.stringify({AccessKeyID: fakeAccessKeyId(), SecretAccessKey: newSecretKey()}), newPassphrase())
+      await writeAwsVaultFile(
+        world.keysDir,
+        'foreign',
+        JSON.stringify({AccessKeyID: fakeAccessKeyId(), SecretAccessKey: newSecretKey()}),
+        newPassphrase(),
+      )
       await writeAwsVaultFile(world.keysDir, 'not-credentials', 'hunter2', world.passphrase)
       await writeAwsVaultFile(world.keysDir, 'no-keys', JSON.stringify({Hello: 'world'}), world.passphrase)
       const before = snapshot(world.keysDir)
@@ -106,25 +120,71 @@ describe('wrong passphrase, locked keyring, GPG failure and corrupt items (built
 
     it('GPG failures (no secret key, a locked key without pinentry, noise) and corrupt entries: a clear error each, the store unchanged, the others readable', async function () {
       const dir = join(pass.store, PASS_PREFIX)
-      const item = (secret: string) => JSON.stringify({Data: Buffer.from(JSON.stringify({AccessKeyID: fakeAccessKeyId(), SecretAccessKey: secret})).toString('base64'), Key: 'x'})
+      const item = (secret: string) =>
+        JSON.stringify({
+          Data: Buffer.from(JSON.stringify({AccessKeyID: fakeAccessKeyId(), SecretAccessKey: secret})).toString('base64'),
+          Key: 'x',
+        })
 
       // Encrypted to a key this GNUPGHOME does not hold.
       const otherHome = join(world.home, 'other-gnupg')
       mkdirSync(otherHome, {mode: 0o700})
-      await gpg(otherHome, ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'other@example.invalid', 'future-default', 'default', 'never'])
-      await gpg(otherHome, ['--batch', '--trust-model', 'always', '-e', '-r', 'other@example.invalid', '-o', join(dir, 'foreign.gpg')], item(newSecretKey()))
+      await gpg(otherHome, [
+        '--batch',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'other@example.invalid',
+        'future-default',
+        'default',
+        'never',
+      ])
+      await gpg(
+        otherHome,
+        ['--batch', '--trust-model', 'always', '-e', '-r', 'other@example.invalid', '-o', join(dir, 'foreign.gpg')],
+        item(newSecretKey()),
+      )
       // Encrypted to a key of this GNUPGHOME that has a passphrase, with no pinentry to ask it.
-      await gpg(pass.gnupgHome, ['--batch', '--pinentry-mode', 'loopback', '--passphrase', registerSecret('passphrase', newPassphrase()), '--quick-gen-key', 'locked@example.invalid', 'future-default', 'default', 'never'])
-      await gpg(pass.gnupgHome, ['--batch', '--trust-model', 'always', '-e', '-r', 'locked@example.invalid', '-o', join(dir, 'locked.gpg')], item(newSecretKey()))
+      await gpg(pass.gnupgHome, [
+        '--batch',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        registerSecret('passphrase', newPassphrase()),
+        '--quick-gen-key',
+        'locked@example.invalid',
+        'future-default',
+        'default',
+        'never',
+      ])
+      await gpg(
+        pass.gnupgHome,
+        ['--batch', '--trust-model', 'always', '-e', '-r', 'locked@example.invalid', '-o', join(dir, 'locked.gpg')],
+        item(newSecretKey()),
+      )
       writeFileSync(join(dir, 'noise.gpg'), Buffer.from(Array.from({length: 300}, (_, index) => (index * 31) % 256)))
       await passInsert(pass, `${PASS_PREFIX}/not-an-item`, 'hunter2')
       const before = snapshot(pass.store)
       const noAgent = {GPG_TTY: '', DISPLAY: ''}
 
-      expectCleanFailure(await credentialCall(world, 'foreign'), 69, /^vault: gpg has no secret key to decrypt pass entry "aws-vault\/foreign"/)
-      expectCleanFailure(await credentialCall(world, 'locked', noAgent), 69, /^vault: gpg could not unlock the secret key for pass entry "aws-vault\/locked"/)
+      expectCleanFailure(
+        await credentialCall(world, 'foreign'),
+        69,
+        /^vault: gpg has no secret key to decrypt pass entry "aws-vault\/foreign"/,
+      )
+      expectCleanFailure(
+        await credentialCall(world, 'locked', noAgent),
+        69,
+        /^vault: gpg could not unlock the secret key for pass entry "aws-vault\/locked"/,
+      )
       expectCleanFailure(await credentialCall(world, 'noise'), 69, /^vault: .*"aws-vault\/noise"/)
-      expectCleanFailure(await credentialCall(world, 'not-an-item'), 69, /^vault: pass entry "aws-vault\/not-an-item" .* does not hold a keyring item$/)
+      expectCleanFailure(
+        await credentialCall(world, 'not-an-item'),
+        69,
+        /^vault: pass entry "aws-vault\/not-an-item" .* does not hold a keyring item$/,
+      )
 
       for (const profile of ['first', 'second']) expect((await credentialCall(world, profile)).code).to.equal(0)
       await world.addKey('third')
@@ -154,12 +214,20 @@ describe('wrong passphrase, locked keyring, GPG failure and corrupt items (built
     it('a locked collection: one line, exit 69, nothing written, and items of an unlocked collection still readable', async function () {
       const locked = await session.createCollection('locked-security')
       const inLocked = {AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME: 'locked-security'}
-      await world.ok(['add', 'inside', '--env', '--no-add-config'], {env: {...inLocked, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()}})
+      await world.ok(['add', 'inside', '--env', '--no-add-config'], {
+        env: {...inLocked, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()},
+      })
       const outside = await world.addKey('outside')
       await session.lock(locked)
 
-      expectCleanFailure(await credentialCall(world, 'inside', inLocked), 69, /^vault: backend "keyring" is not usable here: the Secret Service collection "locked-security" is locked/)
-      const refused = await world.run(['add', 'more', '--env', '--no-add-config'], {env: {...inLocked, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()}})
+      expectCleanFailure(
+        await credentialCall(world, 'inside', inLocked),
+        69,
+        /^vault: backend "keyring" is not usable here: the Secret Service collection "locked-security" is locked/,
+      )
+      const refused = await world.run(['add', 'more', '--env', '--no-add-config'], {
+        env: {...inLocked, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()},
+      })
       expectCleanFailure(refused, 69, /is locked/)
 
       // Attributes of locked items stay searchable: the item is still there, and nothing was added.

@@ -77,7 +77,10 @@ describe('store and config file modes (built binary)', function () {
     expect(files.length, 'the keys and a session').to.equal(2)
     expect(modes(dirs)).to.deep.equal(Object.fromEntries(dirs.map((dir) => [dir, '0700'])))
     expect(modes(files)).to.deep.equal(Object.fromEntries(files.map((file) => [file, '0600'])))
-    expect(modes([join(world.home, '.aws'), world.configFile])).to.deep.equal({[join(world.home, '.aws')]: '0700', [world.configFile]: '0600'})
+    expect(modes([join(world.home, '.aws'), world.configFile])).to.deep.equal({
+      [join(world.home, '.aws')]: '0700',
+      [world.configFile]: '0600',
+    })
   })
 
   it('an existing store directory open to others is tightened to 0700', async function () {
@@ -93,7 +96,10 @@ describe('store and config file modes (built binary)', function () {
       Object.assign(world.extraEnv, pass.env)
       linkPassBackend(world)
       const bob = aws.credentials('bob')
-      await world.ok(['add', 'bob', '--env', '--no-add-config'], {env: {AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey}, umask: '000'})
+      await world.ok(['add', 'bob', '--env', '--no-add-config'], {
+        env: {AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey},
+        umask: '000',
+      })
       await world.ok(['exec', 'bob', '--json'], {credentialsOnStdout: true, umask: '000'})
       const entries = listFiles(join(pass.store, PASS_PREFIX))
       expect(entries.length, 'the keys and a session').to.equal(2)
@@ -107,10 +113,18 @@ describe('store and config file modes (built binary)', function () {
   it('a config rewrite keeps the file mode, its contents and a symlink, under any umask', async function () {
     const original = '# my settings\n[profile existing]\nregion = eu-west-1\n'
     const addWithConfig = (profile: string, umask: string, env: Record<string, string> = {}) =>
-      world.ok(['add', profile, '--env'], {env: {AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey(), ...env}, umask})
+      world.ok(['add', profile, '--env'], {
+        env: {AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey(), ...env},
+        umask,
+      })
 
     mkdirSync(join(world.home, '.aws'), {mode: 0o700, recursive: true})
-    for (const [mode, umask] of [[0o640, '000'], [0o600, '000'], [0o644, '077'], [0o604, '022']] as const) {
+    for (const [mode, umask] of [
+      [0o640, '000'],
+      [0o600, '000'],
+      [0o644, '077'],
+      [0o604, '022'],
+    ] as const) {
       writeFileSync(world.configFile, original)
       chmodSync(world.configFile, mode)
       const profile = `added-${mode.toString(8)}`

@@ -40,7 +40,9 @@ describe('bad input: the config parser and profile resolution', function () {
     const seed = Number(process.env.VAULT_FUZZ_SEED ?? Date.now() % 2 ** 31)
     const report = await fuzzInWorker({runs: RUNS, seed})
     const total = Object.values(report.cases).reduce((sum, count) => sum + count, 0)
-    this.test!.title += ` (${total} cases, seed ${seed}: ${Object.entries(report.cases).map(([label, count]) => `${count} ${label}`).join(', ')})`
+    this.test!.title += ` (${total} cases, seed ${seed}: ${Object.entries(report.cases)
+      .map(([label, count]) => `${count} ${label}`)
+      .join(', ')})`
     expect(report.failures.join('\n\n')).to.equal('')
     expect(total).to.be.greaterThan(RUNS * 2)
   })

@@ -31,7 +31,12 @@ function fakeCredentials(label: string): RefreshingCredentials {
   const secret = newSecretKey()
   const token = registerSecret('session token', `IQo${newSecretKey()}`)
   return new RefreshingCredentials(
-    async () => ({accessKeyId: 'ASIAFUZZFUZZFUZZFUZZ', expiration: new Date(Date.now() + 3600_000), secretAccessKey: secret, sessionToken: token}),
+    async () => ({
+      accessKeyId: 'ASIAFUZZFUZZFUZZFUZZ',
+      expiration: new Date(Date.now() + 3600_000),
+      secretAccessKey: secret,
+      sessionToken: token,
+    }),
     {label, minTtlSeconds: 300},
   )
 }
@@ -49,7 +54,12 @@ async function ecs(): Promise<Served> {
 
 async function ec2(): Promise<Served> {
   const debug: string[] = []
-  const server = await startEc2Server({address: {host: '127.0.0.1', port: 0}, credentials: fakeCredentials('profile'), log: (line) => debug.push(line), region: 'eu-west-1'})
+  const server = await startEc2Server({
+    address: {host: '127.0.0.1', port: 0},
+    credentials: fakeCredentials('profile'),
+    log: (line) => debug.push(line),
+    region: 'eu-west-1',
+  })
   return {close: () => server.close(), debug, host: server.address.host, port: server.address.port}
 }
 
@@ -61,8 +71,34 @@ const token = fc.oneof(
   {weight: 1, arbitrary: fc.string({maxLength: 80})},
 )
 const hostHeader = fc.oneof(
-  {weight: 4, arbitrary: fc.constantFrom('127.0.0.1', 'localhost', '127.0.0.1:9099', '[::1]', 'LOCALHOST', '169.254.169.254', '127.1.2.3', 'localhost:80')},
-  {weight: 3, arbitrary: fc.constantFrom('evil.example', '127.0.0.1.evil.example', 'localhost.evil.example', '0.0.0.0', '10.0.0.1', '[::ffff:127.0.0.1]', '[::1', '', ' ', '169.254.169.254.nip.io')},
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      '127.0.0.1',
+      'localhost',
+      '127.0.0.1:9099',
+      '[::1]',
+      'LOCALHOST',
+      '169.254.169.254',
+      '127.1.2.3',
+      'localhost:80',
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'evil.example',
+      '127.0.0.1.evil.example',
+      'localhost.evil.example',
+      '0.0.0.0',
+      '10.0.0.1',
+      '[::ffff:127.0.0.1]',
+      '[::1',
+      '',
+      ' ',
+      '169.254.169.254.nip.io',
+    ),
+  },
   {weight: 1, arbitrary: printable(40)},
 )
 const method = fc.oneof(
@@ -71,22 +107,72 @@ const method = fc.oneof(
 )
 const pathPiece = fc.oneof(
   fc.constantFrom(
-    '/', '/role-arn/', `/role-arn/${ROLE_ARN}`, `/role-arn/${encodeURIComponent(ROLE_ARN)}`, '/role-arn/%ZZ', '/role-arn/%00', '/role-arn/arn:aws:iam::123456789012:role/',
-    '/latest/api/token', '/latest/meta-data/', '/latest/meta-data/iam/security-credentials/', '/latest/meta-data/iam/security-credentials/local-credentials',
-    '/latest/meta-data/iam/security-credentials/local-credentials/', '/latest/meta-data/placement/region', '/latest/dynamic/instance-identity/document',
-    '/latest/meta-data/dynamic/instance-identity/document', '/../../etc/passwd', '//', '*', 'http://evil.example/', '/?', '/%2e%2e/',
+    '/',
+    '/role-arn/',
+    `/role-arn/${ROLE_ARN}`,
+    `/role-arn/${encodeURIComponent(ROLE_ARN)}`,
+    '/role-arn/%ZZ',
+    '/role-arn/%00',
+    '/role-arn/arn:aws:iam::123456789012:role/',
+    '/latest/api/token',
+    '/latest/meta-data/',
+    '/latest/meta-data/iam/security-credentials/',
+    '/latest/meta-data/iam/security-credentials/local-credentials',
+    '/latest/meta-data/iam/security-credentials/local-credentials/',
+    '/latest/meta-data/placement/region',
+    '/latest/dynamic/instance-identity/document',
+    '/latest/meta-data/dynamic/instance-identity/document',
+    '/../../etc/passwd',
+    '//',
+    '*',
+    'http://evil.example/',
+    '/?',
+    '/%2e%2e/',
   ),
   fc.webPath().map((webPath) => `/${webPath.replace(/^\/+/, '')}`),
   fc.string({maxLength: 60}).map((text) => `/${encodeURIComponent(text)}`),
 )
-const path = fc.tuple(pathPiece, fc.option(printable(20), {nil: undefined})).map(([base, query]) => (query === undefined ? base : `${base}?${encodeURIComponent(query)}`))
+const path = fc
+  .tuple(pathPiece, fc.option(printable(20), {nil: undefined}))
+  .map(([base, query]) => (query === undefined ? base : `${base}?${encodeURIComponent(query)}`))
 const headerName = fc.oneof(
-  {weight: 5, arbitrary: fc.constantFrom('Authorization', 'Host', 'X-aws-ec2-metadata-token', 'X-aws-ec2-metadata-token-ttl-seconds', 'X-Forwarded-For', 'Content-Length', 'Transfer-Encoding', 'Expect', 'Upgrade', 'Content-Type')},
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(
+      'Authorization',
+      'Host',
+      'X-aws-ec2-metadata-token',
+      'X-aws-ec2-metadata-token-ttl-seconds',
+      'X-Forwarded-For',
+      'Content-Length',
+      'Transfer-Encoding',
+      'Expect',
+      'Upgrade',
+      'Content-Type',
+    ),
+  },
   {weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9-]{1,20}$/)},
   {weight: 1, arbitrary: fc.string({maxLength: 10})},
 )
 const headerValue = fc.oneof(
-  {weight: 3, arbitrary: fc.constantFrom('21600', '21601', '1', '0', '-1', '1e3', ' 60 ', 'chunked', 'gzip, chunked', '100-continue', 'websocket', '99999999999999999999', '127.0.0.1')},
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '21600',
+      '21601',
+      '1',
+      '0',
+      '-1',
+      '1e3',
+      ' 60 ',
+      'chunked',
+      'gzip, chunked',
+      '100-continue',
+      'websocket',
+      '99999999999999999999',
+      '127.0.0.1',
+    ),
+  },
   {weight: 3, arbitrary: token},
   {weight: 2, arbitrary: printable(60)},
   {weight: 1, arbitrary: fc.string({maxLength: 60})},
@@ -103,7 +189,10 @@ const request = fc.record({
   path,
   token: fc.option(token, {freq: 2, nil: undefined}),
   tokenHeader: fc.constantFrom('Authorization', 'X-aws-ec2-metadata-token'),
-  version: fc.oneof({weight: 12, arbitrary: fc.constant('HTTP/1.1')}, {weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'http/1.1', '')}),
+  version: fc.oneof(
+    {weight: 12, arbitrary: fc.constant('HTTP/1.1')},
+    {weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'http/1.1', '')},
+  ),
 })
 type FuzzedRequest = typeof request extends fc.Arbitrary<infer T> ? T : never
 
@@ -126,9 +215,16 @@ function problemWith(response: RawResponse, mayHaveCredentials: boolean): string
 }
 
 async function authorisedCredentials(served: Served, kind: 'ecs' | 'ec2'): Promise<RawResponse> {
-  if (kind === 'ecs') return rawRequest(served.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nConnection: close\r\n\r\n`)
-  const issued = await rawRequest(served.port, 'PUT /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nConnection: close\r\n\r\n')
-  return rawRequest(served.port, `GET /latest/meta-data/iam/security-credentials/local-credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token: ${issued.body}\r\nConnection: close\r\n\r\n`)
+  if (kind === 'ecs')
+    return rawRequest(served.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nConnection: close\r\n\r\n`)
+  const issued = await rawRequest(
+    served.port,
+    'PUT /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nConnection: close\r\n\r\n',
+  )
+  return rawRequest(
+    served.port,
+    `GET /latest/meta-data/iam/security-credentials/local-credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-aws-ec2-metadata-token: ${issued.body}\r\nConnection: close\r\n\r\n`,
+  )
 }
 
 describe('bad input: the ECS and EC2 credential servers', function () {
@@ -151,12 +247,21 @@ describe('bad input: the ECS and EC2 credential servers', function () {
     try {
       expect([ecsServer.host, ec2Server.host]).to.deep.equal(['127.0.0.1', '127.0.0.1'])
       for (const served of [ecsServer, ec2Server]) {
-        const refused = await rawRequest(served.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1.evil.example\r\nAuthorization: ${TOKEN}\r\nConnection: close\r\n\r\n`)
+        const refused = await rawRequest(
+          served.port,
+          `GET / HTTP/1.1\r\nHost: 127.0.0.1.evil.example\r\nAuthorization: ${TOKEN}\r\nConnection: close\r\n\r\n`,
+        )
         expect(refused.status).to.be.oneOf([401, 403])
       }
-      const wrongToken = await rawRequest(ecsServer.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN.slice(0, -1)}A\r\nConnection: close\r\n\r\n`)
+      const wrongToken = await rawRequest(
+        ecsServer.port,
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN.slice(0, -1)}A\r\nConnection: close\r\n\r\n`,
+      )
       expect(wrongToken.status).to.equal(403)
-      const foreign = await rawRequest(ec2Server.port, 'GET /latest/meta-data/iam/security-credentials/local-credentials HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n')
+      const foreign = await rawRequest(
+        ec2Server.port,
+        'GET /latest/meta-data/iam/security-credentials/local-credentials HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n',
+      )
       expect(foreign.status).to.equal(401)
       expect(secretsIn(foreign.body + wrongToken.body)).to.deep.equal([])
     } finally {
@@ -164,8 +269,18 @@ describe('bad input: the ECS and EC2 credential servers', function () {
       await ec2Server.close()
     }
     const {serveEc2ToChild} = await import('../../src/lib/server/serve-child.ts')
-    const exposed = serveEc2ToChild({address: {host: '0.0.0.0', port: 0}, credentials: fakeCredentials('profile'), env: {}, log: () => {}, minTtlSeconds: 300, profile: {name: 'p'} as never})
-    const error = await exposed.then(() => undefined, (failure: Error) => failure)
+    const exposed = serveEc2ToChild({
+      address: {host: '0.0.0.0', port: 0},
+      credentials: fakeCredentials('profile'),
+      env: {},
+      log: () => {},
+      minTtlSeconds: 300,
+      profile: {name: 'p'} as never,
+    })
+    const error = await exposed.then(
+      () => undefined,
+      (failure: Error) => failure,
+    )
     expect(error?.message).to.match(/not a loopback address/)
   })
 
@@ -184,7 +299,9 @@ describe('bad input: the ECS and EC2 credential servers', function () {
             count(response)
             // Only a request with the run's token (ECS) or a loopback name (EC2) may be given keys.
             const host = (fuzzed.host ?? '').trim().toLowerCase()
-            const loopbackHost = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|\[::ffff:127\.\d+\.\d+\.\d+\]|169\.254\.169\.254)(:\d*)?$/.test(host)
+            const loopbackHost = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|\[::ffff:127\.\d+\.\d+\.\d+\]|169\.254\.169\.254)(:\d*)?$/.test(
+              host,
+            )
             const mayHave = loopbackHost && (kind === 'ec2' || fuzzed.token === TOKEN || fuzzed.extra.some(([, value]) => value === TOKEN))
             const problem = problemWith(response, mayHave)
             if (problem) throw new Error(`${problem}: ${response.headers.split('\r\n')[0]}`)
@@ -201,7 +318,10 @@ describe('bad input: the ECS and EC2 credential servers', function () {
           }),
           {numRuns: Math.floor(RUNS / 4), seed: SEED},
         )
-        const answers = [...statuses].sort().map(([status, times]) => `${times}×${status}`).join(' ')
+        const answers = [...statuses]
+          .sort()
+          .map(([status, times]) => `${times}×${status}`)
+          .join(' ')
         this.test!.title += ` (${structured.numRuns} requests, ${raw.numRuns} raw byte strings: ${answers})`
         expect(structured.failed, `${fc.defaultReportMessage(structured) ?? ''}\n${String(structured.errorInstance)}`).to.equal(false)
         expect(raw.failed, `${fc.defaultReportMessage(raw) ?? ''}\n${String(raw.errorInstance)}`).to.equal(false)
@@ -218,7 +338,9 @@ describe('bad input: the ECS and EC2 credential servers', function () {
 
     it(`${kind}: oversized requests are refused and slow or idle clients do not block the others`, async function () {
       const served = kind === 'ecs' ? await ecs() : await ec2()
-      const slow = Array.from({length: 40}, () => slowClient(served.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nX-Pad: ${'a'.repeat(100)}\r\n\r\n`, 100))
+      const slow = Array.from({length: 40}, () =>
+        slowClient(served.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nX-Pad: ${'a'.repeat(100)}\r\n\r\n`, 100),
+      )
       const idle = Array.from({length: 40}, () => slowClient(served.port, '', 1000))
       try {
         // Headers over Node's 16 KB limit, a path of a megabyte, a body of 20 MB nobody reads.
@@ -226,7 +348,13 @@ describe('bad input: the ECS and EC2 credential servers', function () {
         expect(bigHeader.status).to.equal(431)
         const bigPath = await rawRequest(served.port, `GET /${'p'.repeat(1024 * 1024)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
         expect(bigPath.status).to.be.within(400, 499)
-        const bigBody = await rawRequest(served.port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`), Buffer.alloc(20 * 1024 * 1024, 'z')]))
+        const bigBody = await rawRequest(
+          served.port,
+          Buffer.concat([
+            Buffer.from(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${TOKEN}\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`),
+            Buffer.alloc(20 * 1024 * 1024, 'z'),
+          ]),
+        )
         expect(bigBody.status).to.be.within(400, 499)
 
         // With 80 slow and idle connections open, every ordinary request is answered.
@@ -234,7 +362,10 @@ describe('bad input: the ECS and EC2 credential servers', function () {
           const response = await authorisedCredentials(served, kind)
           expect(response.status).to.equal(200)
         }
-        expect(slow.every((client) => !client.socket.destroyed), 'the slow clients are still waiting').to.equal(true)
+        expect(
+          slow.every((client) => !client.socket.destroyed),
+          'the slow clients are still waiting',
+        ).to.equal(true)
         expect(uncaught).to.deep.equal([])
       } finally {
         for (const client of [...slow, ...idle]) client.stop()

@@ -116,18 +116,29 @@ region = eu-west-1
       await world.addKey('alice', alice.accessKeyId, alice.secretAccessKey)
       writeFileSync(join(fixtures, 'code'), `${registerSecret('MFA code', aws.totp(aws.user('alice').mfaSerial!))}\n`)
       parseCredentials((await world.ok(['exec', 'admin', '--json', '--debug'], {credentialsOnStdout: true})).stdout)
-      const child = await world.ok(['exec', 'alice', '--debug', '--', '/bin/sh', '-c', 'sleep 0.3; env', CHILD_MARKER], {credentialsOnStdout: true})
+      const child = await world.ok(['exec', 'alice', '--debug', '--', '/bin/sh', '-c', 'sleep 0.3; env', CHILD_MARKER], {
+        credentialsOnStdout: true,
+      })
       expect(child.stdout).to.include('AWS_SESSION_TOKEN=')
 
       // The pass backend, with secrets in vault's own environment that none of its helpers needs.
       const bob = aws.credentials('bob')
-      const secretsAround = {AWS_SESSION_TOKEN: registerSecret('session token', `IQo${newSecretKey()}`), AWS_VAULT_FILE_PASSPHRASE: newPassphrase()}
+      const secretsAround = {
+        AWS_SESSION_TOKEN: registerSecret('session token', `IQo${newSecretKey()}`),
+        AWS_VAULT_FILE_PASSPHRASE: newPassphrase(),
+      }
       await passWorld.addKey('bob', bob.accessKeyId, bob.secretAccessKey, ['--no-add-config', '--debug'])
       parseCredentials((await passWorld.ok(['exec', 'bob', '--json', '--debug'], {credentialsOnStdout: true, env: secretsAround})).stdout)
       // The session is read back from pass: gpg decrypts, and starts gpg-agent.
       parseCredentials((await passWorld.ok(['exec', 'bob', '--json', '--debug'], {credentialsOnStdout: true, env: secretsAround})).stdout)
-      const agent = await watch.waitFor((argv) => argv.some((arg) => arg.endsWith('gpg-agent')) && argv.includes(pass.gnupgHome), 'the gpg-agent started for the store')
-      expect(agent.environ.some((entry) => entry.startsWith('GNUPGHOME=')), 'the environment of gpg-agent was read').to.equal(true)
+      const agent = await watch.waitFor(
+        (argv) => argv.some((arg) => arg.endsWith('gpg-agent')) && argv.includes(pass.gnupgHome),
+        'the gpg-agent started for the store',
+      )
+      expect(
+        agent.environ.some((entry) => entry.startsWith('GNUPGHOME=')),
+        'the environment of gpg-agent was read',
+      ).to.equal(true)
     } finally {
       gate.stop()
     }
@@ -135,10 +146,22 @@ region = eu-west-1
 
     const saw = (what: (process: SeenProcess) => boolean) => seen.some(what)
     expect(saw(isVault), 'vault itself').to.equal(true)
-    expect(saw((process) => process.argv.includes(join(fixtures, 'mfa.sh'))), 'the mfa_process').to.equal(true)
-    expect(saw((process) => process.argv.includes(join(fixtures, 'bin', 'pass'))), 'pass').to.equal(true)
-    expect(saw((process) => process.argv.includes(join(fixtures, 'bin', 'gpg'))), 'gpg').to.equal(true)
-    expect(saw((process) => process.argv.includes(CHILD_MARKER)), 'the child of vault exec').to.equal(true)
+    expect(
+      saw((process) => process.argv.includes(join(fixtures, 'mfa.sh'))),
+      'the mfa_process',
+    ).to.equal(true)
+    expect(
+      saw((process) => process.argv.includes(join(fixtures, 'bin', 'pass'))),
+      'pass',
+    ).to.equal(true)
+    expect(
+      saw((process) => process.argv.includes(join(fixtures, 'bin', 'gpg'))),
+      'gpg',
+    ).to.equal(true)
+    expect(
+      saw((process) => process.argv.includes(CHILD_MARKER)),
+      'the child of vault exec',
+    ).to.equal(true)
     expect(gate.released(), 'helpers held until the scan saw them').to.be.greaterThan(3)
 
     const problems: string[] = []
@@ -167,7 +190,11 @@ region = eu-west-1
     failing(['exec', 'alice', '--json'], {AWS_VAULT_FILE_PASSPHRASE: newPassphrase()})
     failing(['exec', 'nobody', '--json'])
     failing(['add', 'half', '--env'], {AWS_SECRET_ACCESS_KEY: newSecretKey()})
-    failing(['add', 'wrong-passphrase', '--env'], {AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey(), AWS_VAULT_FILE_PASSPHRASE: newPassphrase()})
+    failing(['add', 'wrong-passphrase', '--env'], {
+      AWS_ACCESS_KEY_ID: fakeAccessKeyId(),
+      AWS_SECRET_ACCESS_KEY: newSecretKey(),
+      AWS_VAULT_FILE_PASSPHRASE: newPassphrase(),
+    })
     for (const run of runs) {
       const result = await world.run(run.args, {env: run.env})
       expect(result.code !== 0, `${run.args.join(' ')}: ${result.stderr}`).to.equal(Boolean(run.fails))
@@ -205,7 +232,10 @@ region = eu-west-1
     expect(malformed.stderr).to.match(/line \d+/)
     const misplaced = newSecretKey()
     const token = registerSecret('session token', `FwoG${newSecretKey()}${newSecretKey()}`)
-    writeFileSync(world.configFile, `${original}\n[profile misplaced]\nsource_profile = alice\naws_secret_access_key = ${misplaced}\naws_session_token = ${token}\n`)
+    writeFileSync(
+      world.configFile,
+      `${original}\n[profile misplaced]\nsource_profile = alice\naws_secret_access_key = ${misplaced}\naws_session_token = ${token}\n`,
+    )
     try {
       const described = await world.run(['describe', 'misplaced', '--debug'])
       expect(described.code, described.stderr).to.equal(0)
@@ -249,7 +279,13 @@ credential_process = /bin/sh -c 'printf "SecretAccessKey=%s" "$(cat ${join(fixtu
       registerCredentials(served)
       expect(served.AccessKeyId, `${mode[0]} served credentials`).to.match(/^ASIA/)
       const names = Object.keys(env)
-      expect(names).to.not.include.members(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_VAULT_FILE_PASSPHRASE'])
+      expect(names).to.not.include.members([
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_SESSION_TOKEN',
+        'AWS_SECURITY_TOKEN',
+        'AWS_VAULT_FILE_PASSPHRASE',
+      ])
       expect(names).to.include(mode[0] === '--ecs-server' ? 'AWS_CONTAINER_AUTHORIZATION_TOKEN' : 'AWS_EC2_METADATA_SERVICE_ENDPOINT')
       expect(secretsIn(JSON.stringify(env)), `${mode[0]}: the child's environment`).to.deep.equal([])
     }

@@ -21,10 +21,16 @@ describe('broken and hostile plugins (built binary)', function () {
     world = new World()
     world.writeConfig('[profile work]\n[profile plugged]\n')
     await world.addKey('work')
-    execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', PLUGIN], {cwd: world.home, env: world.env(), stdio: 'pipe'})
+    execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', PLUGIN], {
+      cwd: world.home,
+      env: world.env(),
+      stdio: 'pipe',
+    })
     // What the "echo" backend quotes when it fails: an item with a secret key and its base64.
     const secret = newSecretKey()
-    const data = Buffer.from(JSON.stringify({AccessKeyID: 'AKIAIOSFODNN7EXAMPLE', SecretAccessKey: secret, SessionToken: `IQo${newSecretKey()}${newSecretKey()}`})).toString('base64')
+    const data = Buffer.from(
+      JSON.stringify({AccessKeyID: 'AKIAIOSFODNN7EXAMPLE', SecretAccessKey: secret, SessionToken: `IQo${newSecretKey()}${newSecretKey()}`}),
+    ).toString('base64')
     writeFileSync(join(world.home, 'echo-store.json'), JSON.stringify({Data: data, Key: 'work', SecretAccessKey: secret}))
     sessionToken = registerSecret('session token', `FwoG${newSecretKey()}${newSecretKey()}`)
   })
@@ -33,13 +39,18 @@ describe('broken and hostile plugins (built binary)', function () {
     world?.cleanup()
   })
 
-  const withPlugin = (mode: string, extra: Record<string, string> = {}) => ({env: {AWS_SESSION_TOKEN: sessionToken, FIXTURE_MODE: mode, ...extra}})
+  const withPlugin = (mode: string, extra: Record<string, string> = {}) => ({
+    env: {AWS_SESSION_TOKEN: sessionToken, FIXTURE_MODE: mode, ...extra},
+  })
   const marker = () => join(world.home, `child-ran-${Math.random().toString(36).slice(2)}`)
   const childMarking = (path: string) => ['--', '/bin/sh', '-c', `: > ${path}`]
 
   it('a hook failing with the secrets it can reach: a warning naming the plugin, no secret, and the command still runs', async function () {
     const ran = marker()
-    const result = await world.run(['exec', 'work', '--no-session', ...childMarking(ran)], withPlugin('discovery-throws', {AWS_SECRET_ACCESS_KEY: newSecretKey()}))
+    const result = await world.run(
+      ['exec', 'work', '--no-session', ...childMarking(ran)],
+      withPlugin('discovery-throws', {AWS_SECRET_ACCESS_KEY: newSecretKey()}),
+    )
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.match(/^vault: warning: Plugin vault-security-broken-plugin: the vault:backends hook failed: /m)
     expect(secretsIn(result.stderr)).to.deep.equal([])
@@ -65,7 +76,8 @@ describe('broken and hostile plugins (built binary)', function () {
     for (const [mode, args, code] of cases) {
       for (const extra of [[], ['--debug'], ['--json']]) {
         if (extra[0] === '--json' && args[0] === 'exec') continue
-        const keys: Record<string, string> = args[0] === 'add' ? {AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: newSecretKey()} : {}
+        const keys: Record<string, string> =
+          args[0] === 'add' ? {AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: newSecretKey()} : {}
         const result = await world.run([...args, ...extra], withPlugin(mode, keys))
         expect(result.code, `${mode} ${args.join(' ')} ${extra.join(' ')}: ${result.stderr}`).to.equal(code)
         expect(secretsIn(result.stderr + result.stdout), `${mode} ${args.join(' ')} ${extra.join(' ')}`).to.deep.equal([])

@@ -107,7 +107,8 @@ describe('concurrency soak (built binary, emulator)', function () {
         try {
           const result = await world.run(planned.args, {credentialsOnStdout: true, env, timeoutMs: PROCESS_DEADLINE_MS})
           operations.push({...planned, code: result.code, end: Date.now(), start, stderr: result.stderr})
-          if (planned.args.includes('--json') && result.code === 0) registerCredentials(JSON.parse(result.stdout) as {SecretAccessKey: string; SessionToken?: string})
+          if (planned.args.includes('--json') && result.code === 0)
+            registerCredentials(JSON.parse(result.stdout) as {SecretAccessKey: string; SessionToken?: string})
         } catch (error) {
           hung.push(`vault ${planned.args.join(' ')}: ${(error as Error).message.split('\n')[0]}`)
         }
@@ -119,7 +120,9 @@ describe('concurrency soak (built binary, emulator)', function () {
     this.test!.title += ` (${summary})`
     expect(hung, 'processes past their deadline').to.deep.equal([])
     const failed = operations.filter((operation) => !operation.allowed.includes(operation.code ?? -1))
-    expect(failed.map((operation) => `vault ${operation.args.join(' ')} → ${operation.code}: ${operation.stderr.trim()}`).join('\n')).to.equal('')
+    expect(
+      failed.map((operation) => `vault ${operation.args.join(' ')} → ${operation.code}: ${operation.stderr.trim()}`).join('\n'),
+    ).to.equal('')
     expect(operations.length).to.be.greaterThan(PROCESSES)
 
     // No item corrupt, no credential lost.
@@ -137,20 +140,29 @@ describe('concurrency soak (built binary, emulator)', function () {
     // One STS call per session expiry or invalidation.
     const byKey = new Map([...STABLE, ...CHURN, FAST].map((name) => [aws.credentials(name).accessKeyId, name]))
     const calls: Array<{profile: string; at: number}> = [
-      ...aws.callsOf('GetSessionToken').flatMap((call) => (byKey.has(call.accessKeyId ?? '') ? [{at: at(call), profile: byKey.get(call.accessKeyId!)!}] : [])),
+      ...aws
+        .callsOf('GetSessionToken')
+        .flatMap((call) => (byKey.has(call.accessKeyId ?? '') ? [{at: at(call), profile: byKey.get(call.accessKeyId!)!}] : [])),
       ...aws.callsOf('AssumeRole').map((call) => ({at: at(call), profile: ROLE})),
     ]
     const problems: string[] = []
     for (const profile of [...STABLE, ...CHURN, FAST, ROLE]) {
-      const times = calls.filter((call) => call.profile === profile).map((call) => call.at).sort((a, b) => a - b)
+      const times = calls
+        .filter((call) => call.profile === profile)
+        .map((call) => call.at)
+        .sort((a, b) => a - b)
       for (let index = 1; index < times.length; index++) {
         const [previous, current] = [times[index - 1]!, times[index]!]
         const invalidated = operations.some(
-          (operation) => operation.code === 0 && operation.invalidates.includes(profile) && operation.start < current && operation.end > previous,
+          (operation) =>
+            operation.code === 0 && operation.invalidates.includes(profile) && operation.start < current && operation.end > previous,
         )
         // Expiry times are whole seconds: a session may look stale up to a second early.
         const expired = profile === FAST && current - previous >= (FAST_WINDOW_S - 1.5) * 1000
-        if (!invalidated && !expired) problems.push(`${profile}: STS calls at +${previous - times[0]!} ms and +${current - times[0]!} ms with no expiry or invalidation between`)
+        if (!invalidated && !expired)
+          problems.push(
+            `${profile}: STS calls at +${previous - times[0]!} ms and +${current - times[0]!} ms with no expiry or invalidation between`,
+          )
       }
     }
     expect(problems.join('\n'), summary).to.equal('')

@@ -115,9 +115,7 @@ export class FileKeyring implements Keyring {
     if (this.#passphrase === undefined) {
       const {passphrase, promptSecret} = this.#options
       this.#passphrase =
-        passphrase === undefined
-          ? promptSecret(`Enter passphrase to unlock ${JSON.stringify(this.dir)}: `)
-          : Promise.resolve(passphrase)
+        passphrase === undefined ? promptSecret(`Enter passphrase to unlock ${JSON.stringify(this.dir)}: `) : Promise.resolve(passphrase)
     }
     return this.#passphrase
   }

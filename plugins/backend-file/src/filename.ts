@@ -6,7 +6,7 @@ const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
 const escapedByte = /^%[0-9a-fA-F]{2}$/
 
 function percentEncode(char: string): string {
-  return [...encoder.encode(char)].map((byte) => '%' + byte.toString(16).toUpperCase().padStart(2, '0')).join('')
+  return [...encoder.encode(char)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
 }
 
 /**
@@ -20,9 +20,9 @@ export function keyToFilename(key: string): string {
 
 /** Decodes every `%XX` (either case) and keeps a `%` without two hex digits; undefined when the bytes are not UTF-8. */
 export function filenameToKey(name: string): string | undefined {
-  const chunks = name.split(/(%[0-9a-fA-F]{2})/).map((piece) =>
-    escapedByte.test(piece) ? Uint8Array.of(Number.parseInt(piece.slice(1), 16)) : encoder.encode(piece),
-  )
+  const chunks = name
+    .split(/(%[0-9a-fA-F]{2})/)
+    .map((piece) => (escapedByte.test(piece) ? Uint8Array.of(Number.parseInt(piece.slice(1), 16)) : encoder.encode(piece)))
   try {
     return strictUtf8.decode(Buffer.concat(chunks))
   } catch {

@@ -24,7 +24,7 @@ const encoder = new TextEncoder()
 export function goTimestamp(date: Date): string {
   const iso = date.toISOString()
   const fraction = iso.slice(20, 23).replace(/0+$/, '')
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '' ? '' : '.' + fraction} +0000 UTC`
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '' ? '' : `.${fraction}`} +0000 UTC`
 }
 
 export async function encrypt(plaintext: Uint8Array, passphrase: string, now = new Date()): Promise<string> {

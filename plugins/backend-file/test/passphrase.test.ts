@@ -63,9 +63,7 @@ describe('file backend: passphrase', function () {
 
   it('keeps one store under one passphrase once its first item is written', async function () {
     await keyringAt(store.path, 'first').set({key: 'a', data: encoder.encode('1')})
-    expect((await failure(keyringAt(store.path, 'second').set({key: 'b', data: encoder.encode('2')}))).code).to.equal(
-      'BAD_PASSPHRASE',
-    )
+    expect((await failure(keyringAt(store.path, 'second').set({key: 'b', data: encoder.encode('2')}))).code).to.equal('BAD_PASSPHRASE')
     expect(await readdir(store.path)).to.deep.equal(['a'])
   })
 
@@ -81,10 +79,7 @@ describe('file backend: passphrase', function () {
   it('asks once with aws-vault wording and reuses the answer', async function () {
     const ctx = context({AWS_VAULT_FILE_DIR: store.path})
     const keyring = openFileKeyring(ctx)
-    await Promise.all([
-      keyring.set({key: 'a', data: encoder.encode('1')}),
-      keyring.set({key: 'b', data: encoder.encode('2')}),
-    ])
+    await Promise.all([keyring.set({key: 'a', data: encoder.encode('1')}), keyring.set({key: 'b', data: encoder.encode('2')})])
     await keyring.get('a')
     await keyring.set({key: 'c', data: encoder.encode('3')})
     expect(ctx.prompts).to.deep.equal([`Enter passphrase to unlock "${store.path}": `])

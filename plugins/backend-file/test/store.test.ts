@@ -78,7 +78,9 @@ describe('file backend: store', function () {
 
   it('rejects an empty key', async function () {
     const keyring = keyringAt(store.path)
-    expect(await codeAndMessage(keyring.set({key: '', data: encoder.encode('x')}))).to.have.property('1').that.contains('empty')
+    expect(await codeAndMessage(keyring.set({key: '', data: encoder.encode('x')})))
+      .to.have.property('1')
+      .that.contains('empty')
     expect((await codeAndMessage(keyring.get('')))[0]).to.equal('ITEM_NOT_FOUND')
   })
 
@@ -126,7 +128,14 @@ describe('file backend: names and settings', function () {
     const [file] = descriptors
     expect(file).to.include({id: 'file', priority: 10})
     expect(file?.summary).to.be.a('string').and.not.equal('')
-    const availability = await file?.isAvailable({env: {}, findExecutable: () => undefined, homedir: '/h', items: itemCodec, promptSecret: async () => '', debug: () => undefined})
+    const availability = await file?.isAvailable({
+      env: {},
+      findExecutable: () => undefined,
+      homedir: '/h',
+      items: itemCodec,
+      promptSecret: async () => '',
+      debug: () => undefined,
+    })
     expect(availability?.available).to.equal(true)
     expect(availability?.reason).to.be.a('string').and.not.equal('')
   })

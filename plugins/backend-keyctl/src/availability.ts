@@ -13,8 +13,11 @@ export async function keyctlAvailability(ctx: BackendContext, platform: NodeJS.P
     return {available: false, reason: (error as Error).message}
   }
   const executable = ctx.findExecutable(settings.command)
-  if (executable === undefined) return {available: false, reason: `no ${settings.command} command: install keyutils (Debian package "keyutils")`}
-  const run = await runKeyctl('probe', '', {executable, scope: settings.scope, ring: settings.ring, path: ctx.env.PATH}).catch((error: Error) => ({code: -1, stdout: Buffer.alloc(0), stderr: error.message}))
+  if (executable === undefined)
+    return {available: false, reason: `no ${settings.command} command: install keyutils (Debian package "keyutils")`}
+  const run = await runKeyctl('probe', '', {executable, scope: settings.scope, ring: settings.ring, path: ctx.env.PATH}).catch(
+    (error: Error) => ({code: -1, stdout: Buffer.alloc(0), stderr: error.message}),
+  )
   if (run.code !== 0) {
     const said = run.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${run.code}`
     return {available: false, reason: `the kernel refuses keyctl here (${said})`}

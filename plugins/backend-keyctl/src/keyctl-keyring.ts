@@ -121,11 +121,13 @@ export class KeyctlKeyring implements Keyring {
     const pieces: Uint8Array[] = []
     for (let index = 0; index < manifest.count; index++) {
       const piece = await this.#read(chunkKey(manifest.id, index))
-      if (piece === undefined) throw keyringError('BACKEND_CORRUPT', `keyctl item ${JSON.stringify(key)} is missing part ${index + 1} of ${manifest.count}`)
+      if (piece === undefined)
+        throw keyringError('BACKEND_CORRUPT', `keyctl item ${JSON.stringify(key)} is missing part ${index + 1} of ${manifest.count}`)
       pieces.push(piece)
     }
     const full = Buffer.concat(pieces)
-    if (digest(full) !== manifest.sha256) throw keyringError('BACKEND_CORRUPT', `keyctl item ${JSON.stringify(key)}: its parts do not add up to what was stored`)
+    if (digest(full) !== manifest.sha256)
+      throw keyringError('BACKEND_CORRUPT', `keyctl item ${JSON.stringify(key)}: its parts do not add up to what was stored`)
     return new Uint8Array(full.buffer, full.byteOffset, full.byteLength)
   }
 
@@ -144,7 +146,10 @@ export class KeyctlKeyring implements Keyring {
   }
 
   #notFound(key: string): Error {
-    return keyringError('ITEM_NOT_FOUND', `no item ${JSON.stringify(key)} in the kernel keyring "${this.settings.ring}" (${this.settings.scope} scope)`)
+    return keyringError(
+      'ITEM_NOT_FOUND',
+      `no item ${JSON.stringify(key)} in the kernel keyring "${this.settings.ring}" (${this.settings.scope} scope)`,
+    )
   }
 
   /** One line from keyctl's own complaint; never a payload (stdout is not quoted). */
@@ -152,7 +157,10 @@ export class KeyctlKeyring implements Keyring {
     const said = run.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${run.code}`
     const what = key === '' ? `keyctl ${operation}` : `keyctl ${operation} of ${JSON.stringify(key)}`
     if (/quota exceeded/i.test(run.stderr)) {
-      return keyringError('BACKEND_UNAVAILABLE', `${what}: the kernel's key quota for this user is full (see /proc/sys/kernel/keys/maxbytes and maxkeys): remove items or choose another backend`)
+      return keyringError(
+        'BACKEND_UNAVAILABLE',
+        `${what}: the kernel's key quota for this user is full (see /proc/sys/kernel/keys/maxbytes and maxkeys): remove items or choose another backend`,
+      )
     }
     if (run.code === NO_SCOPE) return keyringError('BACKEND_UNAVAILABLE', `cannot reach the ${this.settings.scope} kernel keyring: ${said}`)
     if (/permission denied|operation not permitted/i.test(run.stderr)) {
@@ -174,6 +182,10 @@ function checkKey(key: string): void {
 export async function openKeyctlKeyring(ctx: BackendContext): Promise<KeyctlKeyring> {
   const settings = resolveSettings(ctx.env)
   const executable = ctx.findExecutable(settings.command)
-  if (executable === undefined) throw keyringError('BACKEND_UNAVAILABLE', `the keyctl command ${JSON.stringify(settings.command)} was not found: install keyutils (Debian package "keyutils")`)
+  if (executable === undefined)
+    throw keyringError(
+      'BACKEND_UNAVAILABLE',
+      `the keyctl command ${JSON.stringify(settings.command)} was not found: install keyutils (Debian package "keyutils")`,
+    )
   return new KeyctlKeyring({settings, executable, path: ctx.env.PATH, items: ctx.items, debug: (message) => ctx.debug(message)})
 }

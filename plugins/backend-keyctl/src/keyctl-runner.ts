@@ -79,8 +79,12 @@ export function runKeyctl(operation: Operation, name: string, options: RunOption
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(keyringError('BACKEND_UNAVAILABLE', `cannot run ${options.executable}: ${error.code ?? error.message}`))
     })
-    child.on('close', (code) => resolve({code, stdout: Buffer.concat(stdout), stderr: stderr.replace(/^Joined session keyring: \d+\n?/m, '')}))
+    child.on('close', (code) =>
+      resolve({code, stdout: Buffer.concat(stdout), stderr: stderr.replace(/^Joined session keyring: \d+\n?/m, '')}),
+    )
     child.stdin.on('error', () => undefined)
-    child.stdin.end(options.input === undefined ? undefined : Buffer.from(options.input.buffer, options.input.byteOffset, options.input.byteLength))
+    child.stdin.end(
+      options.input === undefined ? undefined : Buffer.from(options.input.buffer, options.input.byteOffset, options.input.byteLength),
+    )
   })
 }

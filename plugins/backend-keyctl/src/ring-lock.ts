@@ -16,7 +16,8 @@ export async function withRingLock<T>(name: string, work: () => Promise<T>, time
   while (server === undefined) {
     server = await listen(address)
     if (server !== undefined) break
-    if (Date.now() > deadline) throw keyringError('BACKEND_UNAVAILABLE', `another process kept the keyctl keyring "${name}" locked for ${timeoutMs} ms`)
+    if (Date.now() > deadline)
+      throw keyringError('BACKEND_UNAVAILABLE', `another process kept the keyctl keyring "${name}" locked for ${timeoutMs} ms`)
     await sleep(10)
   }
   try {

@@ -5,4 +5,6 @@ import {context} from './support.ts'
 
 const [descriptor] = await backends()
 const keyring = await descriptor!.open(context({AWS_VAULT_KEYCTL_KEYRING: process.env.AWS_VAULT_KEYCTL_KEYRING}))
-await Promise.all((process.env.WRITER_KEYS ?? '').split(',').map((key) => keyring.set({key, data: new TextEncoder().encode(`${key}-value`)})))
+await Promise.all(
+  (process.env.WRITER_KEYS ?? '').split(',').map((key) => keyring.set({key, data: new TextEncoder().encode(`${key}-value`)})),
+)

@@ -68,7 +68,11 @@ process.stdout.write(new TextDecoder().decode((await keyring.get('work')).data))
   it('leaves no chunk behind when a large item is replaced by a small one or removed', async function () {
     const keyring = await open()
     await keyring.set({key: 'big', data: new Uint8Array(100_000).fill(7)})
-    const count = () => keyctl(['rlist', ringId(ring)!]).trim().split(' ').filter(Boolean).length
+    const count = () =>
+      keyctl(['rlist', ringId(ring)!])
+        .trim()
+        .split(' ')
+        .filter(Boolean).length
     expect(count()).to.be.greaterThan(4)
     await keyring.set({key: 'big', data: new Uint8Array([1, 2, 3])})
     expect(count()).to.equal(1)
@@ -90,7 +94,11 @@ process.stdout.write(new TextDecoder().decode((await keyring.get('work')).data))
   it('loses no item when several processes create the keyring at once', async function () {
     const writer = join(import.meta.dirname, 'fixtures-writer.ts')
     const groups = Array.from({length: 4}, (_, process_) => Array.from({length: 3}, (_, item) => `p${process_}-k${item}`))
-    await Promise.all(groups.map((keys) => run(process.execPath, [writer], {env: {...process.env, AWS_VAULT_KEYCTL_KEYRING: ring, WRITER_KEYS: keys.join(',')}})))
+    await Promise.all(
+      groups.map((keys) =>
+        run(process.execPath, [writer], {env: {...process.env, AWS_VAULT_KEYCTL_KEYRING: ring, WRITER_KEYS: keys.join(',')}}),
+      ),
+    )
     const keyring = await open()
     expect(await keyring.keys()).to.deep.equal(groups.flat().sort())
     for (const key of groups.flat()) expect(decoder.decode((await keyring.get(key)).data)).to.equal(`${key}-value`)
@@ -99,8 +107,14 @@ process.stdout.write(new TextDecoder().decode((await keyring.get('work')).data))
   it('says why it is or is not available', async function () {
     const available = await descriptor.isAvailable(context({AWS_VAULT_KEYCTL_KEYRING: ring}))
     expect(available).to.deep.equal({available: true, reason: `keyring "${ring}" in the user kernel keyring; emptied by a reboot`})
-    expect(await descriptor.isAvailable(context({AWS_VAULT_KEYCTL_SCOPE: 'thread'}))).to.deep.equal({available: false, reason: 'AWS_VAULT_KEYCTL_SCOPE "thread" is not one of user, persistent'})
-    expect(await descriptor.isAvailable(context({PATH: '/nonexistent'}))).to.deep.equal({available: false, reason: 'no keyctl command: install keyutils (Debian package "keyutils")'})
+    expect(await descriptor.isAvailable(context({AWS_VAULT_KEYCTL_SCOPE: 'thread'}))).to.deep.equal({
+      available: false,
+      reason: 'AWS_VAULT_KEYCTL_SCOPE "thread" is not one of user, persistent',
+    })
+    expect(await descriptor.isAvailable(context({PATH: '/nonexistent'}))).to.deep.equal({
+      available: false,
+      reason: 'no keyctl command: install keyutils (Debian package "keyutils")',
+    })
     const {keyctlAvailability} = await import('../src/availability.ts')
     expect((await keyctlAvailability(context({}), 'darwin')).available).to.equal(false)
     // Probing writes nothing.
@@ -109,7 +123,14 @@ process.stdout.write(new TextDecoder().decode((await keyring.get('work')).data))
 
   it('reports a missing item as ITEM_NOT_FOUND before the keyring exists', async function () {
     const keyring = await open()
-    const codes = await Promise.all([keyring.get('x'), keyring.remove('x')].map((promise) => promise.then(() => undefined, (error: {code?: string}) => error.code)))
+    const codes = await Promise.all(
+      [keyring.get('x'), keyring.remove('x')].map((promise) =>
+        promise.then(
+          () => undefined,
+          (error: {code?: string}) => error.code,
+        ),
+      ),
+    )
     expect(codes).to.deep.equal(['ITEM_NOT_FOUND', 'ITEM_NOT_FOUND'])
     expect(await keyring.keys()).to.deep.equal([])
   })

@@ -34,7 +34,10 @@ export function testRing(): string {
 
 /** keyctl as a user would run it, in a session of its own that holds the user keyring. */
 export function keyctl(args: string[], input?: string | Buffer): string {
-  return execFileSync('keyctl', ['session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {input: input === undefined ? undefined : Buffer.from(input), stdio: ['pipe', 'pipe', 'ignore']}).toString('utf8')
+  return execFileSync('keyctl', ['session', '-', 'sh', '-c', 'keyctl link @u @s >/dev/null && exec keyctl "$@"', 'sh', ...args], {
+    input: input === undefined ? undefined : Buffer.from(input),
+    stdio: ['pipe', 'pipe', 'ignore'],
+  }).toString('utf8')
 }
 
 /** The id of the keyring `name` in the user keyring, or undefined. */
@@ -48,5 +51,13 @@ export function ringId(name: string): string | undefined {
 
 /** Unlinks the test keyring from the user (and persistent) keyring: the kernel then frees it and its keys. */
 export function dropRing(name: string): void {
-  spawnSync('keyctl', ['session', '-', 'sh', '-c', `keyctl link @u @s >/dev/null; p=$(keyctl get_persistent @s); for parent in @u "$p"; do id=$(keyctl search "$parent" keyring "$1" 2>/dev/null) && keyctl unlink "$id" "$parent" >/dev/null; done; true`, 'sh', name])
+  spawnSync('keyctl', [
+    'session',
+    '-',
+    'sh',
+    '-c',
+    `keyctl link @u @s >/dev/null; p=$(keyctl get_persistent @s); for parent in @u "$p"; do id=$(keyctl search "$parent" keyring "$1" 2>/dev/null) && keyctl unlink "$id" "$parent" >/dev/null; done; true`,
+    'sh',
+    name,
+  ])
 }

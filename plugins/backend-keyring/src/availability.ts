@@ -32,11 +32,19 @@ export async function secretServiceAvailability(env: Env): Promise<Availability>
     const display = hasDisplay(env)
     if (collection === undefined) {
       // Creating a collection makes the service ask for its password.
-      if (!display) return {available: false, reason: `the Secret Service has no collection ${JSON.stringify(name)} and there is no display to create it on`}
+      if (!display)
+        return {
+          available: false,
+          reason: `the Secret Service has no collection ${JSON.stringify(name)} and there is no display to create it on`,
+        }
       return {available: true, reason: `Secret Service reachable; collection ${JSON.stringify(name)} is created on the first write`}
     }
     if (await service.isLocked(collection, 'collection', PROBE_TIMEOUT_MS)) {
-      if (!display) return {available: false, reason: `the Secret Service collection ${JSON.stringify(name)} is locked and there is no display to unlock it on`}
+      if (!display)
+        return {
+          available: false,
+          reason: `the Secret Service collection ${JSON.stringify(name)} is locked and there is no display to unlock it on`,
+        }
       return {available: true, reason: `Secret Service collection ${JSON.stringify(name)} (locked: its password will be asked for)`}
     }
     return {available: true, reason: `Secret Service collection ${JSON.stringify(name)}`}

@@ -8,7 +8,9 @@ import {sessionBusLocation, socketOf} from '../src/dbus/address.ts'
 
 describe('D-Bus session bus address', function () {
   it('prefers DBUS_SESSION_BUS_ADDRESS', function () {
-    expect(sessionBusLocation({DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/x', XDG_RUNTIME_DIR: '/run/user/1'})).to.deep.equal({address: 'unix:path=/tmp/x'})
+    expect(sessionBusLocation({DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/x', XDG_RUNTIME_DIR: '/run/user/1'})).to.deep.equal({
+      address: 'unix:path=/tmp/x',
+    })
   })
 
   it('falls back to $XDG_RUNTIME_DIR/bus only when that socket exists', async function () {

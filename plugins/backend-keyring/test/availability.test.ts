@@ -36,7 +36,12 @@ describe('OS keyring backend without a session bus', function () {
 
   it('fails every operation with BACKEND_UNAVAILABLE and the reason', async function () {
     const keyring = await openKeyring(context({XDG_RUNTIME_DIR: runtime}), 'linux')
-    for (const operation of [keyring.get('work'), keyring.set({key: 'work', data: new Uint8Array([1])}), keyring.remove('work'), keyring.keys()]) {
+    for (const operation of [
+      keyring.get('work'),
+      keyring.set({key: 'work', data: new Uint8Array([1])}),
+      keyring.remove('work'),
+      keyring.keys(),
+    ]) {
       const error = await failureOf(operation)
       expect(error.code).to.equal('BACKEND_UNAVAILABLE')
       expect(error.message).to.match(/no D-Bus session bus/)

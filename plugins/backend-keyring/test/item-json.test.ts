@@ -32,7 +32,7 @@ function memoryService() {
   return {keyring, created, secrets}
 }
 
-describe('OS keyring backend: the Secret Service secret is aws-vault\'s item JSON', function () {
+describe("OS keyring backend: the Secret Service secret is aws-vault's item JSON", function () {
   it('stores the item as the host encodes it, labelled and looked up by its key', async function () {
     const {keyring, created} = memoryService()
     const item = {key: 'work', data: new TextEncoder().encode('{"AccessKeyID":"AKID"}'), label: 'L&'}
@@ -47,7 +47,7 @@ describe('OS keyring backend: the Secret Service secret is aws-vault\'s item JSO
     expect([...read.data]).to.deep.equal([...item.data])
   })
 
-  it('reports a secret that is not UTF-8, or not an item\'s JSON, as BACKEND_CORRUPT', async function () {
+  it("reports a secret that is not UTF-8, or not an item's JSON, as BACKEND_CORRUPT", async function () {
     const {keyring, secrets} = memoryService()
     secrets.set('bytes', Uint8Array.of(0xff, 0xfe))
     secrets.set('array', new TextEncoder().encode('[1]'))

@@ -5,7 +5,7 @@ import {expect} from 'chai'
 import {dhOffer, plainTransport} from '../src/secret-service/transport.ts'
 
 describe('Secret Service secret transfer', function () {
-  it('agrees on the AES key with a service doing the spec\'s exchange, and opens what it seals', function () {
+  it("agrees on the AES key with a service doing the spec's exchange, and opens what it seals", function () {
     const offer = dhOffer()
     const service = getDiffieHellman('modp2')
     const servicePublic = service.generateKeys()

@@ -49,7 +49,10 @@ describe('pass backend: secrets never in argv', function () {
     fixture = await passFixture('argv')
     shimDir = join(fixture.root, 'shims')
     await mkdir(join(shimDir, 'calls'), {recursive: true})
-    for (const [name, hold] of [['pass', true], ['gpg', false]] as const) {
+    for (const [name, hold] of [
+      ['pass', true],
+      ['gpg', false],
+    ] as const) {
       const real = findExecutable(name, process.env.PATH)
       if (real === undefined) throw new Error(`${name} is not installed`)
       await writeFile(join(shimDir, name), recorder(real, hold))
@@ -110,7 +113,10 @@ describe('pass backend: secrets never in argv', function () {
       ['insert', '-m', '-f', '--', temporary],
       ['mv', '-f', '--', temporary, 'aws-vault/argv-check'],
     ])
-    expect(argvs.some((argv) => argv[0]?.endsWith('/gpg') && argv.includes('-e')), 'gpg encrypted through the recorder').to.equal(true)
+    expect(
+      argvs.some((argv) => argv[0]?.endsWith('/gpg') && argv.includes('-e')),
+      'gpg encrypted through the recorder',
+    ).to.equal(true)
 
     expect(decoder.decode((await keyring.get('argv-check')).data)).to.equal(data)
   })

@@ -9,10 +9,10 @@ import type {PassFixture} from './support.ts'
 // aws-vault's side is written here by hand, the way Go's encoding/json marshals keyring.Item
 // (field order, empty fields kept, <>& escaped), and put in place with the pass CLI itself.
 function goItemJson(key: string, data: string, label = '', description = ''): string {
-  const escape = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+  const escapeForGo = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
   return (
-    `{"Key":${escape(key)},"Data":"${Buffer.from(data).toString('base64')}","Label":${escape(label)},` +
-    `"Description":${escape(description)},"KeychainNotTrustApplication":false,"KeychainNotSynchronizable":false}`
+    `{"Key":${escapeForGo(key)},"Data":"${Buffer.from(data).toString('base64')}","Label":${escapeForGo(label)},` +
+    `"Description":${escapeForGo(description)},"KeychainNotTrustApplication":false,"KeychainNotSynchronizable":false}`
   )
 }
 
@@ -49,7 +49,14 @@ describe('pass backend: aws-vault compatibility', function () {
   it('reads a tree laid out by aws-vault under a prefix, SSO keys with collapsed slashes included', async function () {
     await insert('aws-vault/work', goItemJson('work', CREDENTIALS, 'aws-vault (work)'))
     await insert(`aws-vault/${SESSION_KEY}`, goItemJson(SESSION_KEY, SESSION, 'aws-vault session for work (expires 2023-11-14T22:13:20Z)'))
-    await insert(`aws-vault/${SSO_ENTRY}`, goItemJson(SSO_KEY, '{"AccessToken":"token","Expiration":"2023-11-14T22:13:20Z"}', 'aws-vault oidc token for https://my-sso.example/start'))
+    await insert(
+      `aws-vault/${SSO_ENTRY}`,
+      goItemJson(
+        SSO_KEY,
+        '{"AccessToken":"token","Expiration":"2023-11-14T22:13:20Z"}',
+        'aws-vault oidc token for https://my-sso.example/start',
+      ),
+    )
     await insert('email/personal', 'hunter2')
 
     const keyring = await openKeyring(fixture.env({AWS_VAULT_PASS_PREFIX: 'aws-vault'}))
@@ -81,7 +88,10 @@ describe('pass backend: aws-vault compatibility', function () {
     const keyring = await openKeyring(fixture.env({AWS_VAULT_PASS_PREFIX: 'written'}))
     await keyring.set({key: SSO_KEY, data: encoder.encode('{"AccessToken":"t"}')})
     expect((await stat(join(fixture.store, 'written', `${SSO_ENTRY}.gpg`))).isFile()).to.equal(true)
-    expect(JSON.parse(await show(`written/${SSO_ENTRY}`))).to.include({Key: SSO_KEY, Data: Buffer.from('{"AccessToken":"t"}').toString('base64')})
+    expect(JSON.parse(await show(`written/${SSO_ENTRY}`))).to.include({
+      Key: SSO_KEY,
+      Data: Buffer.from('{"AccessToken":"t"}').toString('base64'),
+    })
     expect(await keyring.keys()).to.include(SSO_KEY)
   })
 

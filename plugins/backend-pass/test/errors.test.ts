@@ -199,7 +199,9 @@ describe('pass backend: availability', function () {
         const env = {...fixture.env(), ...settings}
         const result = await availability(env)
         expect(result.available).to.equal(false)
-        expect(result.reason).to.equal(`the pass command ${named} was not found: install pass (Debian package "pass") or set AWS_VAULT_PASS_CMD`)
+        expect(result.reason).to.equal(
+          `the pass command ${named} was not found: install pass (Debian package "pass") or set AWS_VAULT_PASS_CMD`,
+        )
         const error = await failure(openKeyring(env))
         expect(error.code).to.equal('BACKEND_UNAVAILABLE')
         expect(error.message).to.equal(result.reason)

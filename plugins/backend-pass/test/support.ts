@@ -20,7 +20,9 @@ export async function requirePass(): Promise<string> {
   const pass = findExecutable('pass', process.env.PATH)
   const gpg = findExecutable('gpg', process.env.PATH)
   if (pass === undefined || gpg === undefined) {
-    throw new Error('the pass backend tests need the real `pass` and `gpg`: apt-get install -y --no-install-recommends pass (Debian package "pass")')
+    throw new Error(
+      'the pass backend tests need the real `pass` and `gpg`: apt-get install -y --no-install-recommends pass (Debian package "pass")',
+    )
   }
   return pass
 }
@@ -53,10 +55,14 @@ export async function gpgHome(parent: string, name: string, agentConf = ''): Pro
 
 /** A new key pair for `id` (ed25519, fast to make), protected by `passphrase` (given on stdin) or by none. */
 export async function generateKey(home: string, id: string, passphrase = ''): Promise<void> {
-  await feed('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--quick-gen-key', id, 'future-default', 'default', 'never'], {
-    env: {...process.env, GNUPGHOME: home},
-    input: `${passphrase}\n`,
-  })
+  await feed(
+    'gpg',
+    ['--batch', '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--quick-gen-key', id, 'future-default', 'default', 'never'],
+    {
+      env: {...process.env, GNUPGHOME: home},
+      input: `${passphrase}\n`,
+    },
+  )
 }
 
 /** Copies only the public half of `id` from one GNUPGHOME to another. */
@@ -66,7 +72,11 @@ export async function copyPublicKey(from: string, to: string, id: string): Promi
 }
 
 /** Runs a program with `input` on stdin; rejects with its stderr when it fails. */
-export function feed(command: string, args: string[], options: {env: NodeJS.ProcessEnv; input?: string | Uint8Array}): Promise<{stdout: string; stderr: string}> {
+export function feed(
+  command: string,
+  args: string[],
+  options: {env: NodeJS.ProcessEnv; input?: string | Uint8Array},
+): Promise<{stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {env: options.env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
@@ -74,7 +84,9 @@ export function feed(command: string, args: string[], options: {env: NodeJS.Proc
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve({stdout, stderr}) : reject(new Error(`${command} ${args.join(' ')}: exit ${code}: ${stderr}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve({stdout, stderr}) : reject(new Error(`${command} ${args.join(' ')}: exit ${code}: ${stderr}`)),
+    )
     child.stdin.end(options.input ?? '')
   })
 }
@@ -85,11 +97,18 @@ export function passEnv(home: string, gnupgHome: string, settings: Record<string
 }
 
 /** The `pass` CLI itself, with the same environment the backend gets. */
-export function passCli(env: Record<string, string>, args: string[], input?: string | Uint8Array): Promise<{stdout: string; stderr: string}> {
+export function passCli(
+  env: Record<string, string>,
+  args: string[],
+  input?: string | Uint8Array,
+): Promise<{stdout: string; stderr: string}> {
   return feed('pass', args, {env, input})
 }
 
-export function context(env: Record<string, string | undefined>, homedir = env.HOME ?? '/nonexistent-home'): BackendContext & {debugged: string[]} {
+export function context(
+  env: Record<string, string | undefined>,
+  homedir = env.HOME ?? '/nonexistent-home',
+): BackendContext & {debugged: string[]} {
   const debugged: string[] = []
   return {
     env,

@@ -10,7 +10,8 @@ export function dialogAvailability(id: DialogId, ctx: PromptContext): Availabili
   const {env} = ctx
   const found = ctx.findExecutable(id)
   if (!found) return {available: false, reason: `${id} is not on PATH`}
-  if (needsDisplay[id] && !env.DISPLAY && !env.WAYLAND_DISPLAY) return {available: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}
+  if (needsDisplay[id] && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return {available: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}
   return {available: true, reason: `uses ${found}`}
 }
 

@@ -29,7 +29,11 @@ describe('GUI prompt drivers (built binary, linked plugin, stand-in dialogs)', f
     const key = aws.credentials('alice')
     await sandbox.addKey('p', key.accessKeyId, key.secretAccessKey)
     linkPlugin(sandbox)
-    fakes = {kdialog: fakeDialog(sandbox.home, 'kdialog'), osascript: fakeDialog(sandbox.home, 'osascript'), zenity: fakeDialog(sandbox.home, 'zenity')}
+    fakes = {
+      kdialog: fakeDialog(sandbox.home, 'kdialog'),
+      osascript: fakeDialog(sandbox.home, 'osascript'),
+      zenity: fakeDialog(sandbox.home, 'zenity'),
+    }
     aws.advance(30)
     const code = aws.totp(serial)
     for (const fake of Object.values(fakes)) writeFileSync(fake.codeFile, code, {mode: 0o600})
@@ -70,7 +74,7 @@ describe('GUI prompt drivers (built binary, linked plugin, stand-in dialogs)', f
     expect(recordedArgv(fakes.zenity.argvFile)).to.deep.equal(['--entry', '--title', 'aws-vault', '--text', message])
   })
 
-  it('without a terminal picks the first available dialog in aws-vault\'s order (kdialog before zenity)', async () => {
+  it("without a terminal picks the first available dialog in aws-vault's order (kdialog before zenity)", async () => {
     await expectMfaSession(await vault(['export', 'p', '--format', 'json']))
     expect(recordedArgv(fakes.kdialog.argvFile)[0]).to.equal('--inputbox')
   })
@@ -83,17 +87,21 @@ describe('GUI prompt drivers (built binary, linked plugin, stand-in dialogs)', f
     expect(aws.callsOf('GetSessionToken')).to.have.length(0)
   })
 
-  it('reports any other failure with the dialog\'s own complaint', async () => {
+  it("reports any other failure with the dialog's own complaint", async () => {
     writeFileSync(fakes.zenity.statusFile, '5')
     const result = await vault(['exec', 'p', '--prompt', 'zenity', '--', 'true'])
     expect(result.code).to.equal(1)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: the zenity prompt failed: zenity exited with code 5: zenity: the stand-in says no')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: the zenity prompt failed: zenity exited with code 5: zenity: the stand-in says no',
+    )
   })
 
   it('refuses zenity and kdialog without a display, and lists why in `vault prompts`', async () => {
     const result = await vault(['exec', 'p', '--prompt', 'zenity', '--', 'true'], {DISPLAY: undefined})
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: prompt driver "zenity" cannot be used here: no display (DISPLAY and WAYLAND_DISPLAY are unset)')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: prompt driver "zenity" cannot be used here: no display (DISPLAY and WAYLAND_DISPLAY are unset)',
+    )
     const listed = await vault(['prompts', '--json'], {DISPLAY: undefined})
     const rows = (JSON.parse(listed.stdout) as {result: Array<{id: string; available: boolean; automatic: boolean; plugin: string}>}).result
     expect(rows.map((row) => [row.id, row.available, row.automatic])).to.deep.equal([

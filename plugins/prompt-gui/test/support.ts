@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {promisify} from 'node:util'
 
-import {Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
+import {type Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
 
 const run = promisify(execFile)
 
@@ -12,7 +12,11 @@ export const pluginRoot = join(import.meta.dirname, '..')
 
 /** Links this plugin into the sandbox user's oclif data directory, as `vault plugins link` does for a user. */
 export function linkPlugin(sandbox: Sandbox): void {
-  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', pluginRoot], {cwd: sandbox.home, env: sandbox.env(), stdio: 'pipe'})
+  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', pluginRoot], {
+    cwd: sandbox.home,
+    env: sandbox.env(),
+    stdio: 'pipe',
+  })
 }
 
 /** A private X server (Xvfb) on a display number it picks itself. */
@@ -26,7 +30,9 @@ export class VirtualDisplay {
   }
 
   static async start(): Promise<VirtualDisplay> {
-    const server = spawn('Xvfb', ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {stdio: ['ignore', 'pipe', 'ignore']})
+    const server = spawn('Xvfb', ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     const number = await new Promise<string>((resolve, reject) => {
       server.once('error', reject)
       server.once('exit', (code) => reject(new Error(`Xvfb exited with code ${code} before it was ready`)))

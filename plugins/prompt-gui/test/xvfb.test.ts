@@ -41,7 +41,11 @@ describe('GUI prompt drivers on a real X server (Xvfb, xdotool)', function () {
 
   function vault(args: string[]): Promise<RunResult> {
     // detached: no controlling terminal; the dialog is the only way to ask
-    return runNode([vaultBin, ...args], {cwd: sandbox.home, detached: true, env: sandbox.env({AWS_ENDPOINT_URL: aws.url, DISPLAY: display.display})})
+    return runNode([vaultBin, ...args], {
+      cwd: sandbox.home,
+      detached: true,
+      env: sandbox.env({AWS_ENDPOINT_URL: aws.url, DISPLAY: display.display}),
+    })
   }
 
   for (const {id, title} of [
@@ -89,7 +93,11 @@ describe('GUI prompt drivers on a real X server (Xvfb, xdotool)', function () {
       PATH: '/usr/bin:/bin',
     }
     // The AWS CLI 2.9 knows no AWS_ENDPOINT_URL: it gets the endpoint as a flag, vault from the environment
-    const cli = run('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', 'via-vault', '--endpoint-url', aws.url, '--output', 'json'], {cwd: sandbox.home, env, timeout: 45_000})
+    const cli = run(
+      '/usr/bin/aws',
+      ['sts', 'get-caller-identity', '--profile', 'via-vault', '--endpoint-url', aws.url, '--output', 'json'],
+      {cwd: sandbox.home, env, timeout: 45_000},
+    )
     await display.answer('^aws-vault$', aws.totp(serial), 'Return')
     const {stdout} = await cli.catch((error: {stderr?: string}) => {
       throw new Error(`aws failed: ${error.stderr}`)

@@ -20,7 +20,15 @@ describe('ykman command line', () => {
   })
 
   it('puts --device first when YKMAN_OATH_DEVICE_SERIAL picks a key', () => {
-    expect(ykmanArgs(serial, {YKMAN_OATH_DEVICE_SERIAL: '12345678'})).to.deep.equal(['--device', '12345678', 'oath', 'accounts', 'code', '--single', serial])
+    expect(ykmanArgs(serial, {YKMAN_OATH_DEVICE_SERIAL: '12345678'})).to.deep.equal([
+      '--device',
+      '12345678',
+      'oath',
+      'accounts',
+      'code',
+      '--single',
+      serial,
+    ])
   })
 
   it('uses `oath code` for ykman 1, 2 and 3 only', () => {
@@ -33,6 +41,12 @@ describe('ykman command line', () => {
   })
 
   it('treats empty settings as unset', () => {
-    expect(ykmanArgs(serial, {YKMAN_OATH_CREDENTIAL_NAME: '', YKMAN_OATH_DEVICE_SERIAL: ''})).to.deep.equal(['oath', 'accounts', 'code', '--single', serial])
+    expect(ykmanArgs(serial, {YKMAN_OATH_CREDENTIAL_NAME: '', YKMAN_OATH_DEVICE_SERIAL: ''})).to.deep.equal([
+      'oath',
+      'accounts',
+      'code',
+      '--single',
+      serial,
+    ])
   })
 })

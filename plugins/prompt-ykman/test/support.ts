@@ -2,13 +2,17 @@ import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
+import {type Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
 
 export const pluginRoot = join(import.meta.dirname, '..')
 
 /** Links this plugin into the sandbox user's oclif data directory, as `vault plugins link` does for a user. */
 export function linkPlugin(sandbox: Sandbox): void {
-  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', pluginRoot], {cwd: sandbox.home, env: sandbox.env(), stdio: 'pipe'})
+  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', pluginRoot], {
+    cwd: sandbox.home,
+    env: sandbox.env(),
+    stdio: 'pipe',
+  })
 }
 
 /**
@@ -19,7 +23,12 @@ export function linkPlugin(sandbox: Sandbox): void {
 export function fakeYkman(dir: string): {bin: string; argvFile: string; codeFile: string; releaseFile: string; stdinFile: string} {
   const bin = join(dir, 'fake-bin')
   mkdirSync(bin, {recursive: true})
-  const files = {argvFile: join(dir, 'ykman.argv'), codeFile: join(dir, 'ykman.code'), releaseFile: join(dir, 'ykman.release'), stdinFile: join(dir, 'ykman.stdin')}
+  const files = {
+    argvFile: join(dir, 'ykman.argv'),
+    codeFile: join(dir, 'ykman.code'),
+    releaseFile: join(dir, 'ykman.release'),
+    stdinFile: join(dir, 'ykman.stdin'),
+  }
   const script = `#!/bin/sh
 printf '%s\\0' "$@" > '${files.argvFile}'
 if [ -n "$AWS_VAULT_FILE_PASSPHRASE" ]; then echo has-passphrase > '${files.argvFile}.env'; else echo no-passphrase > '${files.argvFile}.env'; fi

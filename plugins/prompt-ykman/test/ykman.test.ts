@@ -85,15 +85,24 @@ describe('ykman prompt driver (built binary, linked plugin, stand-in ykman)', fu
 
   it('is listed by `vault prompts` with the ykman it will run', async () => {
     const result = await vault(['prompts', '--json'])
-    const rows = (JSON.parse(result.stdout) as {result: Array<{id: string; available: boolean; reason: string; plugin: string; automatic: boolean}>}).result
+    const rows = (
+      JSON.parse(result.stdout) as {result: Array<{id: string; available: boolean; reason: string; plugin: string; automatic: boolean}>}
+    ).result
     const ykman = rows.find((row) => row.id === 'ykman')
-    expect(ykman).to.deep.include({automatic: true, available: true, plugin: '@vault-aws/plugin-prompt-ykman', reason: `uses ${join(fake.bin, 'ykman')}`})
+    expect(ykman).to.deep.include({
+      automatic: true,
+      available: true,
+      plugin: '@vault-aws/plugin-prompt-ykman',
+      reason: `uses ${join(fake.bin, 'ykman')}`,
+    })
   })
 
   it('is unavailable, with the reason, when ykman is not on PATH', async () => {
     const result = await vault(['exec', 'p', '--prompt', 'ykman', '--', 'true'], {PATH: process.env.PATH ?? ''})
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: prompt driver "ykman" cannot be used here: ykman is not on PATH (install YubiKey Manager)')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      'vault: prompt driver "ykman" cannot be used here: ykman is not on PATH (install YubiKey Manager)',
+    )
   })
 
   it('tells the terminal to touch the YubiKey while ykman waits, with stdout in a pipe', async () => {

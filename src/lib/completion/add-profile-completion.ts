@@ -28,7 +28,11 @@ export async function addProfileCompletion(host: CompletionHost): Promise<string
   const commands = profileCommands(host.commands)
   const functions = join(host.cacheDir, 'autocomplete', 'functions')
   const problems: string[] = []
-  await extend(join(functions, 'bash', `${bin}.bash`), (text) => `${text.trimEnd()}\n${bashProfileCompletion(bin, aliases, commands)}`, problems)
+  await extend(
+    join(functions, 'bash', `${bin}.bash`),
+    (text) => `${text.trimEnd()}\n${bashProfileCompletion(bin, aliases, commands)}`,
+    problems,
+  )
   await extend(join(functions, 'zsh', `_${bin}`), (text) => withZshProfileCompletion(text, bin, commands), problems)
   return problems
 }

@@ -9,7 +9,9 @@ import {commandTable, type ProfileCommand} from './profile-commands.ts'
  * bash splits `--flag=value` into three words (`=` is in COMP_WORDBREAKS), hence the `=` case.
  */
 export function bashProfileCompletion(bin: string, aliases: readonly string[], commands: readonly ProfileCommand[]): string {
-  const table = commandTable(commands).map((entry) => `  ${entry}`).join('\n')
+  const table = commandTable(commands)
+    .map((entry) => `  ${entry}`)
+    .join('\n')
   return `
 ${MARKER} (added by ${bin} after the script above was generated)
 __${bin}_profile_commands=(

@@ -16,7 +16,9 @@ export function withZshProfileCompletion(generated: string, bin: string, command
 }
 
 function zshProfileCompletion(bin: string, commands: readonly ProfileCommand[]): string {
-  const table = commandTable(commands).map((entry) => `  ${entry}`).join('\n')
+  const table = commandTable(commands)
+    .map((entry) => `  ${entry}`)
+    .join('\n')
   // No variable may be called \`path\`: zsh ties it to $PATH.
   return `
 ${MARKER} (added by ${bin} after the function above was generated)

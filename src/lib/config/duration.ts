@@ -3,8 +3,8 @@ import {VaultError} from '../errors.ts'
 const UNIT_SECONDS: Readonly<Record<string, number>> = {
   ns: 1e-9,
   us: 1e-6,
-  'µs': 1e-6, // U+00B5 micro sign
-  'μs': 1e-6, // U+03BC Greek mu
+  µs: 1e-6, // U+00B5 micro sign
+  μs: 1e-6, // U+03BC Greek mu
   ms: 1e-3,
   s: 1,
   m: 60,
@@ -12,7 +12,7 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = {
 }
 
 // Go's time.Duration is an int64 of nanoseconds.
-const MAX_SECONDS = 9_223_372_036.854775807
+const MAX_SECONDS = Number(2n ** 63n - 1n) / 1e9
 
 /**
  * Parses Go's duration syntax (`1h`, `90m`, `3600s`, `1h30m`, `1.5h`, `-5m`, `0`) into seconds,
@@ -59,7 +59,9 @@ export function durationFromEnv(env: Readonly<Record<string, string | undefined>
     })
   }
   if (seconds < 0) {
-    throw new VaultError('CONFIG_INVALID', `${name}=${text} is negative`, {suggestions: [`set ${name} to a positive duration such as 1h, or unset it`]})
+    throw new VaultError('CONFIG_INVALID', `${name}=${text} is negative`, {
+      suggestions: [`set ${name} to a positive duration such as 1h, or unset it`],
+    })
   }
   const whole = Math.floor(seconds)
   return whole === 0 ? undefined : whole

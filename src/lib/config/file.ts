@@ -7,10 +7,28 @@ import {type ConfigSection, profileHeader} from './section.ts'
 
 /** The keys aws-vault maps from a profile section; a `[default]` with none of them is not listed. */
 export const PROFILE_KEYS = [
-  'mfa_serial', 'role_arn', 'external_id', 'region', 'role_session_name', 'duration_seconds', 'source_profile',
-  'include_profile', 'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name',
-  'web_identity_token_file', 'web_identity_token_process', 'sts_regional_endpoints', 'session_tags',
-  'transitive_session_tags', 'source_identity', 'credential_process', 'mfa_process', 'endpoint_url',
+  'mfa_serial',
+  'role_arn',
+  'external_id',
+  'region',
+  'role_session_name',
+  'duration_seconds',
+  'source_profile',
+  'include_profile',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'web_identity_token_file',
+  'web_identity_token_process',
+  'sts_regional_endpoints',
+  'session_tags',
+  'transitive_session_tags',
+  'source_identity',
+  'credential_process',
+  'mfa_process',
+  'endpoint_url',
 ] as const
 
 /** `~/.aws/config` as read: profiles and sso-sessions by name, in file order. */

@@ -6,7 +6,10 @@ import {ConfigSection} from './section.ts'
 
 /** Reads the text of an AWS config file into its sections, in file order. */
 export function parseSections(text: string, path: string): ConfigSection[] {
-  const lines = text.replace(/^\uFEFF/, '').split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
   const sections = new Map<string, ConfigSection>()
   // Keys above the first header belong to no profile: aws-vault never reads them.
   let current = new ConfigSection('', 0)
@@ -36,7 +39,8 @@ export function parseSections(text: string, path: string): ConfigSection[] {
     }
 
     const delimiter = line.search(/[=:]/)
-    if (delimiter === -1) throw malformed(path, lineNumber, 'this line is neither a [section] header, a "key = value" setting nor a comment')
+    if (delimiter === -1)
+      throw malformed(path, lineNumber, 'this line is neither a [section] header, a "key = value" setting nor a comment')
     const key = line.slice(0, delimiter).trim().toLowerCase()
     if (key === '') throw malformed(path, lineNumber, 'the setting has no name before its "="')
     const {value, extraLines} = readValue(line.slice(delimiter + 1), lines, index, path)

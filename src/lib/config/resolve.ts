@@ -10,7 +10,11 @@ export type Origin = 'flag' | 'env' | 'profile' | 'include_profile' | 'default' 
 
 type Fields = Omit<ResolvedProfile, 'name' | 'sourceProfile' | 'raw'>
 export type ResolvedKey = keyof Fields
-type DurationKey = 'assumeRoleDuration' | 'nonChainedGetSessionTokenDuration' | 'chainedGetSessionTokenDuration' | 'getFederationTokenDuration'
+type DurationKey =
+  | 'assumeRoleDuration'
+  | 'nonChainedGetSessionTokenDuration'
+  | 'chainedGetSessionTokenDuration'
+  | 'getFederationTokenDuration'
 type StringKey = {[K in ResolvedKey]: Fields[K] extends string | undefined ? K : never}[ResolvedKey]
 
 /** Command-line values; like aws-vault's base config they apply to every profile of a source_profile chain. */
@@ -208,7 +212,13 @@ class Resolver {
     }
     if (!active) return
     const tags = this.env.AWS_SESSION_TAGS
-    if (tags) draft.fill('sessionTags', parseTags(tags, () => `AWS_SESSION_TAGS=${tags}`), 'env', 'AWS_SESSION_TAGS')
+    if (tags)
+      draft.fill(
+        'sessionTags',
+        parseTags(tags, () => `AWS_SESSION_TAGS=${tags}`),
+        'env',
+        'AWS_SESSION_TAGS',
+      )
     const transitive = parseTransitiveTags(this.env.AWS_TRANSITIVE_TAGS ?? '')
     if (transitive.length > 0) draft.fill('transitiveSessionTags', transitive, 'env', 'AWS_TRANSITIVE_TAGS')
   }
@@ -244,9 +254,13 @@ class Resolver {
     const seconds = section.get('duration_seconds')
     if (seconds !== undefined) {
       if (!/^\d+$/.test(seconds)) {
-        throw new VaultError('CONFIG_INVALID', `duration_seconds = ${seconds} in ${section.label} (${this.file.where(section.lineOf('duration_seconds'))}) is not a whole number of seconds`, {
-          suggestions: ['write duration_seconds as a number of seconds, e.g. duration_seconds = 3600'],
-        })
+        throw new VaultError(
+          'CONFIG_INVALID',
+          `duration_seconds = ${seconds} in ${section.label} (${this.file.where(section.lineOf('duration_seconds'))}) is not a whole number of seconds`,
+          {
+            suggestions: ['write duration_seconds as a number of seconds, e.g. duration_seconds = 3600'],
+          },
+        )
       }
       if (Number(seconds) > 0) draft.fill('assumeRoleDuration', Number(seconds), origin, where('duration_seconds'))
     }
@@ -294,9 +308,13 @@ class Resolver {
 
   private danglingReference(section: ConfigSection, key: string, target: string): VaultError {
     const value = section.get(key) ?? ''
-    return new VaultError('CONFIG_INVALID', `${key} = ${value} in ${section.label} (${this.file.where(section.lineOf(key))}) refers to ${target}, which is not in the file`, {
-      suggestions: [`add a ${target} section to ${this.file.path}, or correct the ${key} setting`],
-    })
+    return new VaultError(
+      'CONFIG_INVALID',
+      `${key} = ${value} in ${section.label} (${this.file.where(section.lineOf(key))}) refers to ${target}, which is not in the file`,
+      {
+        suggestions: [`add a ${target} section to ${this.file.path}, or correct the ${key} setting`],
+      },
+    )
   }
 }
 
@@ -317,9 +335,13 @@ function parseTags(text: string, describe: () => string): Record<string, string>
 const MAX_CHAIN_LENGTH = 64
 
 function chainTooLong(file: AwsConfigFile, key: string, chain: string[]): VaultError {
-  return new VaultError('CONFIG_INVALID', `${key} chain in ${file.path} goes deeper than ${MAX_CHAIN_LENGTH} profiles: ${chain.slice(0, 3).join(' → ')} → … → ${chain.at(-1)}`, {
-    suggestions: [`shorten the chain of ${key} settings that starts at "${chain[0]}"`],
-  })
+  return new VaultError(
+    'CONFIG_INVALID',
+    `${key} chain in ${file.path} goes deeper than ${MAX_CHAIN_LENGTH} profiles: ${chain.slice(0, 3).join(' → ')} → … → ${chain.at(-1)}`,
+    {
+      suggestions: [`shorten the chain of ${key} settings that starts at "${chain[0]}"`],
+    },
+  )
 }
 
 function profileLoop(file: AwsConfigFile, key: string, cycle: string[]): VaultError {

@@ -14,5 +14,8 @@ export function parseSessionTags(text: string): Record<string, string> {
 
 /** Parses `k,k2`: trimmed, empty items dropped. */
 export function parseTransitiveTags(text: string): string[] {
-  return text.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '')
+  return text
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '')
 }

@@ -49,7 +49,11 @@ async function readExisting(path: string): Promise<ExistingFile | undefined> {
     return {gid: stats.gid, mode: stats.mode & 0o7777, text, uid: stats.uid}
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new VaultError('CONFIG_INVALID', `cannot read the AWS config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {cause: error})
+    throw new VaultError(
+      'CONFIG_INVALID',
+      `cannot read the AWS config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      {cause: error},
+    )
   }
 }
 

@@ -54,7 +54,10 @@ function scan(text: string): Line[] {
     if (delimiter <= 0) return {text: raw, section, kind: 'other'}
     const key = line.slice(0, delimiter).trim().toLowerCase()
     // An inline comment needs whitespace before it; a key never holds either.
-    const value = line.slice(delimiter + 1).replace(/\s[#;].*$/, '').trim()
+    const value = line
+      .slice(delimiter + 1)
+      .replace(/\s[#;].*$/, '')
+      .trim()
     return {text: raw, section, kind: 'setting', key, value}
   })
 }
@@ -65,7 +68,10 @@ export function readCredentialsFile(text: string): CredentialsFile {
   for (const line of scan(text)) {
     if (line.kind !== 'setting' || line.section === '') continue
     let section = settings.get(line.section)
-    if (!section) settings.set(line.section, (section = new Map()))
+    if (!section) {
+      section = new Map()
+      settings.set(line.section, section)
+    }
     section.set(line.key!, line.value!)
   }
   const keys: PlaintextKeys[] = []
@@ -77,7 +83,10 @@ export function readCredentialsFile(text: string): CredentialsFile {
     if (TEMPORARY_KEYS.some((key) => section.get(key))) {
       skipped.push({profile, reason: 'holds temporary credentials (a session token): they expire, there is nothing to keep'})
     } else if (accessKeyId === '' || secretAccessKey === '') {
-      skipped.push({profile, reason: `has ${accessKeyId === '' ? SECRET_KEY : ACCESS_KEY} without ${accessKeyId === '' ? ACCESS_KEY : SECRET_KEY}`})
+      skipped.push({
+        profile,
+        reason: `has ${accessKeyId === '' ? SECRET_KEY : ACCESS_KEY} without ${accessKeyId === '' ? ACCESS_KEY : SECRET_KEY}`,
+      })
     } else if (/["'`\s\\]/.test(accessKeyId + secretAccessKey)) {
       skipped.push({profile, reason: 'has a quoted or unusual key value that tools read differently: move it by hand with `vault add`'})
     } else {

@@ -81,9 +81,13 @@ export async function importCredentials(options: ImportOptions): Promise<ImportR
       await options.store.set(entry.profile, credentials)
       const back = await options.store.get(entry.profile)
       if (back === undefined || !sameKeys(back, credentials)) {
-        throw new VaultError('IMPORT_FAILED', `the keys of "${entry.profile}" do not read back from the vault as written; ${file} was left as it was`, {
-          suggestions: ['check the backend with `vault backends`, then run the import again'],
-        })
+        throw new VaultError(
+          'IMPORT_FAILED',
+          `the keys of "${entry.profile}" do not read back from the vault as written; ${file} was left as it was`,
+          {
+            suggestions: ['check the backend with `vault backends`, then run the import again'],
+          },
+        )
       }
       await options.onKeysChanged?.(entry.profile)
     }
@@ -95,9 +99,13 @@ export async function importCredentials(options: ImportOptions): Promise<ImportR
 
   const current = await readText(file)
   if (current.text !== original.text) {
-    throw new VaultError('IMPORT_FAILED', `${file} changed while the keys were being imported; it was left as it was (the keys are in the vault)`, {
-      suggestions: ['run the import again: keys already in the vault are recognised'],
-    })
+    throw new VaultError(
+      'IMPORT_FAILED',
+      `${file} changed while the keys were being imported; it was left as it was (the keys are in the vault)`,
+      {
+        suggestions: ['run the import again: keys already in the vault are recognised'],
+      },
+    )
   }
   const backup = await writeBackup(file, original.text, options.now)
   await writeFileAtomic(file, withoutKeys(original.text, done), {
@@ -126,7 +134,9 @@ async function readText(path: string): Promise<FileText> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
-      throw new VaultError('CREDENTIALS_NOT_FOUND', `no shared credentials file at ${path}`, {suggestions: ['name the file with --file or AWS_SHARED_CREDENTIALS_FILE']})
+      throw new VaultError('CREDENTIALS_NOT_FOUND', `no shared credentials file at ${path}`, {
+        suggestions: ['name the file with --file or AWS_SHARED_CREDENTIALS_FILE'],
+      })
     }
     throw new VaultError('IMPORT_FAILED', `cannot read ${path} (${code ?? String(error)})`, {cause: error})
   }
@@ -134,7 +144,10 @@ async function readText(path: string): Promise<FileText> {
 
 /** `<file>.vault-backup-<UTC time>`, never replacing an older backup; 0600 whatever the umask, on disk before it returns. */
 export async function writeBackup(file: string, text: string, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')
   for (let attempt = 0; ; attempt++) {
     const path = `${file}.vault-backup-${stamp}${attempt === 0 ? '' : `-${attempt}`}`
     let handle
@@ -142,7 +155,11 @@ export async function writeBackup(file: string, text: string, now: Date): Promis
       handle = await open(path, 'wx', 0o600)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 100) continue
-      throw new VaultError('IMPORT_FAILED', `cannot write the backup ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the file was left as it was`, {cause: error})
+      throw new VaultError(
+        'IMPORT_FAILED',
+        `cannot write the backup ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the file was left as it was`,
+        {cause: error},
+      )
     }
     try {
       await handle.chmod(0o600)

@@ -29,7 +29,10 @@ export async function selectBackend(
     const entry = entries.find((candidate) => candidate.descriptor.id === requestedId)
     if (!entry) {
       throw new VaultError('BACKEND_UNKNOWN', `unknown backend "${requestedId}" (known: ${ids.join(', ') || 'none'})`, {
-        suggestions: ['choose one of the ids `vault backends` lists', 'install the plugin that provides it with `vault plugins install <name>`'],
+        suggestions: [
+          'choose one of the ids `vault backends` lists',
+          'install the plugin that provides it with `vault plugins install <name>`',
+        ],
       })
     }
     const state = await availability(entry.descriptor, ctx)

@@ -6,7 +6,12 @@ import {lockTimeout} from './socket-lock.ts'
 const defaultStaleMs = 10_000
 
 /** A lock directory next to `path` (proper-lockfile), taken over when its holder stopped refreshing it. */
-export async function acquireFileLock(path: string, deadline: number, onWait: () => void, staleMs = defaultStaleMs): Promise<() => Promise<void>> {
+export async function acquireFileLock(
+  path: string,
+  deadline: number,
+  onWait: () => void,
+  staleMs = defaultStaleMs,
+): Promise<() => Promise<void>> {
   const {default: lockfile} = await import('proper-lockfile')
   for (;;) {
     try {

@@ -26,10 +26,13 @@ function listen(server: Server, address: string): Promise<boolean> {
 function waitForHolder(address: string, deadline: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(address)
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(lockTimeout())
-    }, Math.max(0, deadline - Date.now()))
+    const timer = setTimeout(
+      () => {
+        socket.destroy()
+        reject(lockTimeout())
+      },
+      Math.max(0, deadline - Date.now()),
+    )
     const done = () => {
       clearTimeout(timer)
       socket.destroy()

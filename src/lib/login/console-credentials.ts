@@ -63,7 +63,12 @@ export async function federatedCredentials(source: Credentials, setup: Federatio
   const {federatedUserName, getFederationToken} = await import('../sts/federation.ts')
   const name = federatedUserName(userName)
   setup.log(`GetFederationToken as ${name} for ${setup.durationSeconds}s`)
-  return getFederationToken(source, setup.stsTarget, {durationSeconds: setup.durationSeconds, name}, setup.profileName ? {profileName: setup.profileName} : {})
+  return getFederationToken(
+    source,
+    setup.stsTarget,
+    {durationSeconds: setup.durationSeconds, name},
+    setup.profileName ? {profileName: setup.profileName} : {},
+  )
 }
 
 /** AWS credentials from the environment, as the SDKs read them; undefined when there are none. */

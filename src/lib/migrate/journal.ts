@@ -41,7 +41,8 @@ export class FileJournal implements Journal {
     if (text !== undefined) {
       try {
         const parsed = JSON.parse(text) as Partial<JournalFile>
-        if (typeof parsed.salt === 'string' && typeof parsed.pending === 'object' && parsed.pending !== null) state = {salt: parsed.salt, pending: {...parsed.pending}}
+        if (typeof parsed.salt === 'string' && typeof parsed.pending === 'object' && parsed.pending !== null)
+          state = {salt: parsed.salt, pending: {...parsed.pending}}
       } catch {
         // A journal cut off mid-write cannot be: it is replaced atomically. Anything else is not ours to trust.
       }
@@ -104,5 +105,8 @@ export class MemoryJournal implements Journal {
 
 /** One journal per destination store: the backend id and the settings that say where its items live. */
 export function journalName(destinationId: string, settings: readonly string[]): string {
-  return `${createHash('sha256').update(JSON.stringify([destinationId, ...settings])).digest('hex').slice(0, 32)}.json`
+  return `${createHash('sha256')
+    .update(JSON.stringify([destinationId, ...settings]))
+    .digest('hex')
+    .slice(0, 32)}.json`
 }

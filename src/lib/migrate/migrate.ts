@@ -55,9 +55,13 @@ type DestinationState = {state: 'absent'} | {state: 'equal'} | {state: 'differen
 export async function migrateItems(options: MigrateOptions): Promise<MigrateOutcome[]> {
   const {source, destination, journal} = options
   if (options.deleteSource && !options.dryRun && (await isSameStore(source, destination))) {
-    throw new VaultError('USAGE', `"${options.names.source}" and "${options.names.destination}" reach the same store: removing the source would remove the copies`, {
-      suggestions: ['migrate between two different stores, or leave out --delete-source'],
-    })
+    throw new VaultError(
+      'USAGE',
+      `"${options.names.source}" and "${options.names.destination}" reach the same store: removing the source would remove the copies`,
+      {
+        suggestions: ['migrate between two different stores, or leave out --delete-source'],
+      },
+    )
   }
   const outcomes: MigrateOutcome[] = []
   for (const selected of options.items) {
@@ -107,9 +111,13 @@ export async function migrateItems(options: MigrateOptions): Promise<MigrateOutc
     await destination.set(item)
     const back = await readDestination(destination, item)
     if (back.state !== 'equal') {
-      throw new VaultError('MIGRATION_FAILED', `the copy of "${item.key}" in "${options.names.destination}" does not read back as written (${back.state}); the source keeps it`, {
-        suggestions: [`check the "${options.names.destination}" backend, then run the same command again`],
-      })
+      throw new VaultError(
+        'MIGRATION_FAILED',
+        `the copy of "${item.key}" in "${options.names.destination}" does not read back as written (${back.state}); the source keeps it`,
+        {
+          suggestions: [`check the "${options.names.destination}" backend, then run the same command again`],
+        },
+      )
     }
     await journal.finish(item.key)
   }
@@ -146,7 +154,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * directory reached twice): an item written to one is read from the other.
  */
 export async function isSameStore(source: Keyring, destination: Keyring): Promise<boolean> {
-  const probe: KeyringItem = {key: `vault-migrate-probe-${randomBytes(6).toString('hex')}`, data: randomBytes(16), label: 'vault migrate probe'}
+  const probe: KeyringItem = {
+    key: `vault-migrate-probe-${randomBytes(6).toString('hex')}`,
+    data: randomBytes(16),
+    label: 'vault migrate probe',
+  }
   await destination.set(probe)
   try {
     const seen = await readSource(source, probe.key)

@@ -44,9 +44,13 @@ function iniSection(profileName: string, credentials: Credentials, region?: stri
 export function formatCredentials(format: ExportFormat, profileName: string, credentials: Credentials, region?: string): string {
   switch (format) {
     case 'env':
-      return credentialVariables(credentials, region).map(([name, value]) => `${name}=${value}`).join('\n')
+      return credentialVariables(credentials, region)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n')
     case 'export-env':
-      return credentialVariables(credentials, region).map(([name, value]) => `export ${name}=${value}`).join('\n')
+      return credentialVariables(credentials, region)
+        .map(([name, value]) => `export ${name}=${value}`)
+        .join('\n')
     case 'ini':
       return iniSection(profileName, credentials, region)
     case 'json':

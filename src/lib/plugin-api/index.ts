@@ -28,12 +28,7 @@ export interface Keyring {
 }
 
 /** Codes a backend puts on the errors it throws (`Object.assign(new Error(msg), {code})`). */
-export type KeyringErrorCode =
-  | 'ITEM_NOT_FOUND'
-  | 'BACKEND_LOCKED'
-  | 'BAD_PASSPHRASE'
-  | 'BACKEND_UNAVAILABLE'
-  | 'BACKEND_CORRUPT'
+export type KeyringErrorCode = 'ITEM_NOT_FOUND' | 'BACKEND_LOCKED' | 'BAD_PASSPHRASE' | 'BACKEND_UNAVAILABLE' | 'BACKEND_CORRUPT'
 
 /** An item read back from aws-vault's item JSON. */
 export interface DecodedItem {
@@ -158,9 +153,9 @@ export interface CredentialSourceDescriptor {
 
 /** The custom hook events, merged into oclif's hook map by the host. */
 export interface VaultHookEvents {
-  'vault:backends': { options: Record<string, never>; return: BackendDescriptor[] }
-  'vault:prompts': { options: Record<string, never>; return: PromptDriverDescriptor[] }
-  'vault:sources': { options: Record<string, never>; return: CredentialSourceDescriptor[] }
+  'vault:backends': {options: Record<string, never>; return: BackendDescriptor[]}
+  'vault:prompts': {options: Record<string, never>; return: PromptDriverDescriptor[]}
+  'vault:sources': {options: Record<string, never>; return: CredentialSourceDescriptor[]}
 }
 
 /**

@@ -37,10 +37,7 @@ export function requestedDriver(entries: readonly DriverEntry[], requested: stri
   const ids = entries.map((entry) => entry.descriptor.id)
   const plugin = installableDrivers[requested]
   throw new VaultError('PROMPT_UNKNOWN', `unknown prompt driver "${requested}" (available: ${ids.join(', ') || 'none'})`, {
-    suggestions: [
-      ...(plugin ? [`install it: vault plugins install ${plugin}`] : []),
-      'see `vault prompts` for the drivers installed here',
-    ],
+    suggestions: [...(plugin ? [`install it: vault plugins install ${plugin}`] : []), 'see `vault prompts` for the drivers installed here'],
   })
 }
 
@@ -61,15 +58,23 @@ export async function chooseDriver(entries: readonly DriverEntry[], request: Dri
   if (request.requested) {
     const entry = requestedDriver(entries, request.requested)
     if (request.serverMode && entry.descriptor.needsTty) {
-      throw new VaultError('PROMPT_UNAVAILABLE', `the "${entry.descriptor.id}" prompt cannot be used by a credential server: the terminal belongs to the command it runs`, {
-        suggestions: ['choose a GUI prompt with --prompt (see `vault prompts`)', 'or set mfa_process in the profile'],
-      })
+      throw new VaultError(
+        'PROMPT_UNAVAILABLE',
+        `the "${entry.descriptor.id}" prompt cannot be used by a credential server: the terminal belongs to the command it runs`,
+        {
+          suggestions: ['choose a GUI prompt with --prompt (see `vault prompts`)', 'or set mfa_process in the profile'],
+        },
+      )
     }
     const state = await availabilityOf(entry.descriptor, ctx)
     if (!state.available) {
-      throw new VaultError('PROMPT_UNAVAILABLE', `prompt driver "${entry.descriptor.id}" cannot be used here: ${state.reason ?? 'unavailable'}`, {
-        suggestions: ['see `vault prompts` for what each driver needs'],
-      })
+      throw new VaultError(
+        'PROMPT_UNAVAILABLE',
+        `prompt driver "${entry.descriptor.id}" cannot be used here: ${state.reason ?? 'unavailable'}`,
+        {
+          suggestions: ['see `vault prompts` for what each driver needs'],
+        },
+      )
     }
     return entry
   }
@@ -112,10 +117,14 @@ export function guardDriver(id: string, prompt: MfaPrompt): MfaPrompt {
       if ((error as {code?: unknown}).code === 'PROMPT_CANCELLED') {
         throw new VaultError('ABORTED', `cancelled at the ${id} prompt`, {cause: error})
       }
-      throw new VaultError('MFA_FAILED', `the ${id} prompt failed: ${message}`, {cause: error, suggestions: ['see `vault prompts`', 'or give the code with --mfa-token']})
+      throw new VaultError('MFA_FAILED', `the ${id} prompt failed: ${message}`, {
+        cause: error,
+        suggestions: ['see `vault prompts`', 'or give the code with --mfa-token'],
+      })
     }
     const trimmed = typeof code === 'string' ? code.trim() : ''
-    if (trimmed === '') throw new VaultError('MFA_FAILED', `the ${id} prompt returned no MFA code`, {suggestions: ['or give the code with --mfa-token']})
+    if (trimmed === '')
+      throw new VaultError('MFA_FAILED', `the ${id} prompt returned no MFA code`, {suggestions: ['or give the code with --mfa-token']})
     return trimmed
   }
 }

@@ -26,7 +26,10 @@ function inSlot(slot: SessionSlot): (session: StoredSessionEntry) => boolean {
 }
 
 /** The live session of a slot that has at least the minimum TTL left, if any. */
-export function findFreshSession(slot: SessionSlot, deps: Pick<SessionCacheDeps, 'sessions' | 'minTtlSeconds' | 'now'>): Promise<Credentials | undefined> {
+export function findFreshSession(
+  slot: SessionSlot,
+  deps: Pick<SessionCacheDeps, 'sessions' | 'minTtlSeconds' | 'now'>,
+): Promise<Credentials | undefined> {
   const freshUntil = new Date(deps.now().getTime() + deps.minTtlSeconds * 1000)
   return deps.sessions.find(slot.type, slot.profileName, slot.mfaSerial, freshUntil)
 }

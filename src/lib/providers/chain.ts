@@ -41,7 +41,11 @@ export interface ChainOptions {
 export type {ChainPlan, ChainStep} from './plan.ts'
 
 /** The plan for a profile: which steps, from which stored keys or source. */
-export async function chainPlan(profile: ResolvedProfile, deps: Pick<ChainDeps, 'credentials' | 'sources'>, options: ChainOptions): Promise<ChainPlan> {
+export async function chainPlan(
+  profile: ResolvedProfile,
+  deps: Pick<ChainDeps, 'credentials' | 'sources'>,
+  options: ChainOptions,
+): Promise<ChainPlan> {
   const stored = new Set(await deps.credentials.keys())
   return planChain(profile, {
     hasStoredCredentials: (name) => stored.has(name),
@@ -111,7 +115,9 @@ class StepContext {
       case 'get-session-token':
         return cachedSession(step.session, this.deps, () => this.getSessionToken(step, required(source)))
       case 'assume-role':
-        return cachedSession(step.session, this.deps, () => this.assumeRole(step, required(source), below?.profile.name ?? step.profile.name))
+        return cachedSession(step.session, this.deps, () =>
+          this.assumeRole(step, required(source), below?.profile.name ?? step.profile.name),
+        )
     }
   }
 
@@ -162,16 +168,23 @@ class StepContext {
     const how = step.mfaSerial ? ' with MFA' : step.mfaChained ? ' (MFA proven by the session)' : ''
     this.deps.log(`profile ${profile.name}: AssumeRole ${step.roleArn}${how} for ${step.durationSeconds}s`)
     const {assumeRole} = await import('../sts/index.ts')
-    return this.withMfa(step.mfaSerial, profile, (mfa) => assumeRole(sourceCredentials, target, {
-      durationSeconds: step.durationSeconds,
-      roleArn: step.roleArn,
-      roleSessionName: profile.roleSessionName || defaultRoleSessionName(this.deps.now()),
-      sessionTags: profile.sessionTags,
-      transitiveTagKeys: profile.transitiveSessionTags,
-      ...(profile.externalId ? {externalId: profile.externalId} : {}),
-      ...(profile.sourceIdentity ? {sourceIdentity: profile.sourceIdentity} : {}),
-      ...mfa,
-    }, {sourceProfileName: belowProfile}))
+    return this.withMfa(step.mfaSerial, profile, (mfa) =>
+      assumeRole(
+        sourceCredentials,
+        target,
+        {
+          durationSeconds: step.durationSeconds,
+          roleArn: step.roleArn,
+          roleSessionName: profile.roleSessionName || defaultRoleSessionName(this.deps.now()),
+          sessionTags: profile.sessionTags,
+          transitiveTagKeys: profile.transitiveSessionTags,
+          ...(profile.externalId ? {externalId: profile.externalId} : {}),
+          ...(profile.sourceIdentity ? {sourceIdentity: profile.sourceIdentity} : {}),
+          ...mfa,
+        },
+        {sourceProfileName: belowProfile},
+      ),
+    )
   }
 
   private source(step: SourceStep): CredentialProvider {
@@ -183,10 +196,14 @@ class StepContext {
       created().catch((error: unknown) => {
         if (error instanceof VaultError) throw error
         const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
-        throw new VaultError('SOURCE_FAILED', `credential source "${step.sourceId}" failed for profile "${step.profile.name}": ${message}`, {
-          cause: error,
-          suggestions: [`run again with --debug, and see the documentation of the plugin that provides "${step.sourceId}"`],
-        })
+        throw new VaultError(
+          'SOURCE_FAILED',
+          `credential source "${step.sourceId}" failed for profile "${step.profile.name}": ${message}`,
+          {
+            cause: error,
+            suggestions: [`run again with --debug, and see the documentation of the plugin that provides "${step.sourceId}"`],
+          },
+        )
       })
     this.deps.log(`profile ${step.profile.name}: using the ${step.sourceId} credential source`)
     return step.session ? cachedSession(step.session, this.deps, fetch) : fetch

@@ -177,7 +177,13 @@ async function describeStep(number: number, step: ChainStep, deps: DescribeDeps)
   const profile = step.profile.name
   switch (step.kind) {
     case 'stored-credentials':
-      return {action: 'stored_credentials', outcome: 'read-stored-keys', profile, step: number, summary: `reads the long-term keys stored for ${profile}`}
+      return {
+        action: 'stored_credentials',
+        outcome: 'read-stored-keys',
+        profile,
+        step: number,
+        summary: `reads the long-term keys stored for ${profile}`,
+      }
     case 'source': {
       const session = step.session ? await describeSession(step.session, deps) : undefined
       return {
@@ -210,8 +216,12 @@ async function describeStep(number: number, step: ChainStep, deps: DescribeDeps)
     case 'assume-role': {
       const {region, sts_endpoint} = endpoint(step.profile, deps)
       const mfa = step.mfaSerial ? 'code' : step.mfaChained ? 'chained' : 'none'
-      const mfaText = mfa === 'code' ? `, asking for the MFA code of ${step.mfaSerial}` : mfa === 'chained' ? ', MFA proven by the session below' : ''
-      const capped = step.durationSeconds < step.requestedDurationSeconds ? ` (capped from ${formatSeconds(step.requestedDurationSeconds)}: role chaining)` : ''
+      const mfaText =
+        mfa === 'code' ? `, asking for the MFA code of ${step.mfaSerial}` : mfa === 'chained' ? ', MFA proven by the session below' : ''
+      const capped =
+        step.durationSeconds < step.requestedDurationSeconds
+          ? ` (capped from ${formatSeconds(step.requestedDurationSeconds)}: role chaining)`
+          : ''
       const serial = step.mfaSerial ?? (step.mfaChained ? step.profile.mfaSerial : undefined)
       return {
         action: 'AssumeRole',

@@ -46,7 +46,11 @@ function runMfaProcess(command: string, profileName: string): Promise<string> {
       }
       const code = stdout.trim()
       if (code === '') {
-        reject(new VaultError('MFA_FAILED', `mfa_process of profile "${profileName}" printed no code`, {suggestions: ['run the mfa_process command by hand to see why']}))
+        reject(
+          new VaultError('MFA_FAILED', `mfa_process of profile "${profileName}" printed no code`, {
+            suggestions: ['run the mfa_process command by hand to see why'],
+          }),
+        )
         return
       }
       resolve(code)

@@ -160,7 +160,9 @@ class Planner {
     const requested = profile.assumeRoleDuration
     const durationSeconds = chained ? Math.min(requested, roleChainingMaximumSeconds) : requested
     if (durationSeconds < requested) {
-      this.notes.push(`profile ${profile.name}: role chaining allows one hour, so AssumeRole asks for ${durationSeconds}s instead of ${requested}s`)
+      this.notes.push(
+        `profile ${profile.name}: role chaining allows one hour, so AssumeRole asks for ${durationSeconds}s instead of ${requested}s`,
+      )
     }
     this.steps.push({
       chained,

@@ -82,7 +82,16 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
             const hook = findHookFunction(module)
             if (!hook) continue
             const context = hookContext()
-            const result = await withTimeout(timeout, hook.call(context, {...options, get config(): never { throw new NoOclifConfig('no oclif Config') }, context}))
+            const result = await withTimeout(
+              timeout,
+              hook.call(context, {
+                ...options,
+                get config(): never {
+                  throw new NoOclifConfig('no oclif Config')
+                },
+                context,
+              }),
+            )
             successes.push({plugin: file.plugin, result})
           } catch (error) {
             failures.push({error, plugin: file.plugin})
@@ -99,7 +108,8 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
 function hasUserPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): boolean {
   const bin = (pjson.oclif?.bin ?? pjson.name ?? '').replaceAll('@', '').replaceAll(/[/-]/g, '_').toUpperCase()
   const home = env.HOME || homedir()
-  const dataDir = env[`${bin}_DATA_DIR`] || join(env.XDG_DATA_HOME || join(home, '.local', 'share'), pjson.oclif?.dirname ?? pjson.name ?? '')
+  const dataDir =
+    env[`${bin}_DATA_DIR`] || join(env.XDG_DATA_HOME || join(home, '.local', 'share'), pjson.oclif?.dirname ?? pjson.name ?? '')
   const file = join(dataDir, 'package.json')
   if (!existsSync(file)) return false
   const plugins = readJson(file)?.oclif?.plugins

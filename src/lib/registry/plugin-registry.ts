@@ -1,10 +1,5 @@
 import {VaultError} from '../errors.ts'
-import type {
-  BackendDescriptor,
-  CredentialSourceDescriptor,
-  PromptDriverDescriptor,
-  VaultHookEvent,
-} from '../plugin-api/index.ts'
+import type {BackendDescriptor, CredentialSourceDescriptor, PromptDriverDescriptor, VaultHookEvent} from '../plugin-api/index.ts'
 import {register} from './register.ts'
 import {runVaultHook, type HookHost} from './run-hook.ts'
 import type {DescriptorOf, Registered} from './types.ts'

@@ -7,9 +7,7 @@ type Check = (value: unknown) => string | undefined
 const ID_PATTERN = /^[a-z0-9-]+$/
 
 const id: Check = (value) =>
-  typeof value === 'string' && ID_PATTERN.test(value)
-    ? undefined
-    : `must be a non-empty string of a-z, 0-9 and "-", got ${describe(value)}`
+  typeof value === 'string' && ID_PATTERN.test(value) ? undefined : `must be a non-empty string of a-z, 0-9 and "-", got ${describe(value)}`
 
 const text: Check = (value) => (typeof value === 'string' ? undefined : `must be a string, got ${describe(value)}`)
 
@@ -42,9 +40,7 @@ export const schemas: Record<VaultHookEvent, Schema> = {
   },
 }
 
-export type Validation<E extends VaultHookEvent> =
-  | {ok: true; descriptor: DescriptorOf<E>}
-  | {ok: false; problems: string[]}
+export type Validation<E extends VaultHookEvent> = {ok: true; descriptor: DescriptorOf<E>} | {ok: false; problems: string[]}
 
 /** Checks one untrusted descriptor against its event's schema, reporting every problem at once. */
 export function validateDescriptor<E extends VaultHookEvent>(event: E, value: unknown): Validation<E> {

@@ -55,7 +55,14 @@ export interface RotationResult {
 }
 
 /** Errors that another try cannot change. */
-const finalErrors = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'ValidationError', 'NoSuchEntity', 'LimitExceeded'])
+const finalErrors = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidClientTokenId',
+  'ValidationError',
+  'NoSuchEntity',
+  'LimitExceeded',
+])
 
 const userNameOfArn = (arn: string): string | undefined => /:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]
 
@@ -93,9 +100,13 @@ export class Rotation {
       })
     }
     if (stored.sessionToken) {
-      throw new VaultError('ROTATION_FAILED', `profile "${this.settings.storedProfile}" stores temporary credentials, which cannot be rotated`, {
-        suggestions: ['rotate the profile whose long-term access key is stored'],
-      })
+      throw new VaultError(
+        'ROTATION_FAILED',
+        `profile "${this.settings.storedProfile}" stores temporary credentials, which cannot be rotated`,
+        {
+          suggestions: ['rotate the profile whose long-term access key is stored'],
+        },
+      )
     }
     this.oldKey = stored
     return formatKeyForDisplay(stored.accessKeyId)
@@ -107,7 +118,10 @@ export class Rotation {
     if (iam.namesUser) {
       const arn = await this.deps.callerArn(this.required(this.oldKey))
       const name = userNameOfArn(arn)
-      if (!name) throw new VaultError('ROTATION_FAILED', `the stored key belongs to ${arn}, not to an IAM user`, {suggestions: ['only IAM users have access keys to rotate']})
+      if (!name)
+        throw new VaultError('ROTATION_FAILED', `the stored key belongs to ${arn}, not to an IAM user`, {
+          suggestions: ['only IAM users have access keys to rotate'],
+        })
       this.userName = name
     }
     return iam.description
@@ -124,7 +138,11 @@ export class Rotation {
       throw new VaultError(
         'ROTATION_FAILED',
         `the stored key ${formatKeyForDisplay(oldKey.accessKeyId)} is not one of the access keys of IAM user ${listed.userName || this.userName}`,
-        {suggestions: ['check which user the profile signs in as: `vault exec ' + this.settings.profileName + ' -- aws sts get-caller-identity`']},
+        {
+          suggestions: [
+            `check which user the profile signs in as: \`vault exec ${this.settings.profileName} -- aws sts get-caller-identity\``,
+          ],
+        },
       )
     }
     if (listed.keys.length >= 2) throw this.keyLimit(listed)
@@ -135,7 +153,8 @@ export class Rotation {
       created = await this.deps.createAccessKey(iam.credentials, this.userName)
       this.newKey = created.credentials
     } catch (error) {
-      if (this.deps.errorName(error) === 'LimitExceeded') throw this.keyLimit(await this.deps.listAccessKeys(iam.credentials, this.userName).catch(() => listed))
+      if (this.deps.errorName(error) === 'LimitExceeded')
+        throw this.keyLimit(await this.deps.listAccessKeys(iam.credentials, this.userName).catch(() => listed))
       throw error
     } finally {
       this.creating = false
@@ -157,11 +176,18 @@ export class Rotation {
             throw new VaultError('ROTATION_FAILED', `the new key answers as ${arn}, not as IAM user ${this.userName}`)
           }
         },
-        {...this.retryOptions(), isFinal: (error) => error instanceof VaultError && (error.code === 'ABORTED' || error.code === 'ROTATION_FAILED'), onRetry: (_error, attempt) => onRetry?.(attempt)},
+        {
+          ...this.retryOptions(),
+          isFinal: (error) => error instanceof VaultError && (error.code === 'ABORTED' || error.code === 'ROTATION_FAILED'),
+          onRetry: (_error, attempt) => onRetry?.(attempt),
+        },
       )
       return attempts
     } catch (error) {
-      throw await this.rollBack(error, `the new key ${formatKeyForDisplay(newKey.accessKeyId)} did not work within ${describeMs(this.settings.waitMs)}`)
+      throw await this.rollBack(
+        error,
+        `the new key ${formatKeyForDisplay(newKey.accessKeyId)} did not work within ${describeMs(this.settings.waitMs)}`,
+      )
     }
   }
 
@@ -194,7 +220,10 @@ export class Rotation {
           throw new VaultError(
             'ROTATION_FAILED',
             `could not store the new key ${formatKeyForDisplay(newKey.accessKeyId)} (${errorText(error)}), nor put the old key ${formatKeyForDisplay(oldKey.accessKeyId)} back: both stay in IAM`,
-            {cause: error, suggestions: [`store one of them with \`vault add ${this.settings.storedProfile}\`, then delete the other in IAM`]},
+            {
+              cause: error,
+              suggestions: [`store one of them with \`vault add ${this.settings.storedProfile}\`, then delete the other in IAM`],
+            },
           )
         }
       }
@@ -220,7 +249,9 @@ export class Rotation {
         `the new key ${formatKeyForDisplay(newKey.accessKeyId)} is stored and works, but the old key ${formatKeyForDisplay(oldKey.accessKeyId)} could not be deleted from IAM (${errorText(error)})`,
         {
           cause: error,
-          suggestions: [`delete it yourself: \`aws iam list-access-keys --user-name ${this.userName}\` shows its full id, then \`aws iam delete-access-key --user-name ${this.userName} --access-key-id <id>\``],
+          suggestions: [
+            `delete it yourself: \`aws iam list-access-keys --user-name ${this.userName}\` shows its full id, then \`aws iam delete-access-key --user-name ${this.userName} --access-key-id <id>\``,
+          ],
         },
       )
     }
@@ -250,7 +281,11 @@ export class Rotation {
           throw error
         }
       },
-      {...this.retryOptions(), isFinal: (error) => finalErrors.has(this.deps.errorName(error) ?? ''), onRetry: (_error, attempt) => onRetry?.(attempt)},
+      {
+        ...this.retryOptions(),
+        isFinal: (error) => finalErrors.has(this.deps.errorName(error) ?? ''),
+        onRetry: (_error, attempt) => onRetry?.(attempt),
+      },
     )
   }
 
@@ -270,15 +305,22 @@ export class Rotation {
     }
     this.newKey = undefined
     if (cause instanceof VaultError && cause.code === 'ABORTED') return cause
-    return new VaultError('ROTATION_FAILED', `${what}${reason}; it was deleted again and the store still holds ${formatKeyForDisplay(oldKey.accessKeyId)}, which works`, {
-      cause,
-      suggestions: ['run `vault rotate` again later', 'run again with --debug for details'],
-    })
+    return new VaultError(
+      'ROTATION_FAILED',
+      `${what}${reason}; it was deleted again and the store still holds ${formatKeyForDisplay(oldKey.accessKeyId)}, which works`,
+      {
+        cause,
+        suggestions: ['run `vault rotate` again later', 'run again with --debug for details'],
+      },
+    )
   }
 
   private keyLimit(listed: UserAccessKeys): VaultError {
     const oldId = this.oldKey?.accessKeyId
-    const keys = listed.keys.map((key) => `${formatKeyForDisplay(key.accessKeyId)} (${key.accessKeyId === oldId ? 'stored here' : 'not stored here'}, ${key.status.toLowerCase() || 'unknown status'})`)
+    const keys = listed.keys.map(
+      (key) =>
+        `${formatKeyForDisplay(key.accessKeyId)} (${key.accessKeyId === oldId ? 'stored here' : 'not stored here'}, ${key.status.toLowerCase() || 'unknown status'})`,
+    )
     const others = listed.keys.filter((key) => key.accessKeyId !== oldId).map((key) => `…${key.accessKeyId.slice(-4)}`)
     const user = listed.userName || this.userName || 'the user'
     return new VaultError('ACCESS_KEY_LIMIT', `IAM user ${user} already has two access keys, the most IAM allows: ${keys.join(' and ')}`, {
@@ -290,7 +332,11 @@ export class Rotation {
   }
 
   private retryOptions() {
-    return {budgetMs: this.settings.waitMs, ...(this.deps.sleep ? {sleep: this.deps.sleep} : {}), ...(this.deps.now ? {now: this.deps.now} : {})}
+    return {
+      budgetMs: this.settings.waitMs,
+      ...(this.deps.sleep ? {sleep: this.deps.sleep} : {}),
+      ...(this.deps.now ? {now: this.deps.now} : {}),
+    }
   }
 
   private required<T>(value: T | undefined): T {

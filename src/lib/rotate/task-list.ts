@@ -112,7 +112,9 @@ export async function runRotationTasks(rotation: Rotation, options: TaskListOpti
           const cleared = await rotation.clearSessions()
           task.title = `Cleared ${cleared} session${cleared === 1 ? '' : 's'} made with the old key`
         } catch (error) {
-          task.skip(`Could not clear the sessions made with the old key (${error instanceof Error ? error.message : String(error)}); they expire on their own`)
+          task.skip(
+            `Could not clear the sessions made with the old key (${error instanceof Error ? error.message : String(error)}); they expire on their own`,
+          )
         }
       },
       title: 'Clear sessions made with the old key',
@@ -151,7 +153,9 @@ export async function runRotationTasks(rotation: Rotation, options: TaskListOpti
     fallbackRendererOptions: {logger},
     registerSignalListeners: false,
     renderer: PausableRenderer,
-    rendererOptions: {collapseErrors: false, logger, pause: options.pause, showErrorMessage: false} as ConstructorParameters<typeof DefaultRenderer>[1],
+    rendererOptions: {collapseErrors: false, logger, pause: options.pause, showErrorMessage: false} as ConstructorParameters<
+      typeof DefaultRenderer
+    >[1],
     silentRendererCondition: options.mode === 'silent',
   })
 

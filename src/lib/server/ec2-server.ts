@@ -59,7 +59,10 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
   const documents: Record<string, () => [string, string] | undefined> = {
     '/latest/meta-data': () => ['text/plain', 'iam/\ninstance-id\nplacement/'],
     '/latest/meta-data/iam': () => ['text/plain', 'info\nsecurity-credentials/'],
-    '/latest/meta-data/iam/info': () => [jsonType, JSON.stringify({Code: 'Success', LastUpdated: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')})],
+    '/latest/meta-data/iam/info': () => [
+      jsonType,
+      JSON.stringify({Code: 'Success', LastUpdated: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')}),
+    ],
     '/latest/meta-data/iam/security-credentials': () => ['text/plain', roleName],
     '/latest/meta-data/instance-id': () => ['text/plain', instanceId],
     '/latest/meta-data/placement': () => (region ? ['text/plain', 'availability-zone\nregion'] : undefined),

@@ -47,7 +47,13 @@ export function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query)
 }
 
-export function sendBody(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+export function sendBody(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, {'Content-Length': Buffer.byteLength(body), 'Content-Type': contentType, ...headers})
   response.end(body)
 }
@@ -67,6 +73,8 @@ export function logRequests(log: Logger | undefined, name: string, request: Inco
   const started = process.hrtime.bigint()
   response.once('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6
-    log(`${name}: ${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${pathOf(request)} ${response.statusCode} (${ms.toFixed(1)} ms)`)
+    log(
+      `${name}: ${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${pathOf(request)} ${response.statusCode} (${ms.toFixed(1)} ms)`,
+    )
   })
 }

@@ -20,7 +20,9 @@ export function parseListenAddress(text: string): ListenAddress {
   const host = match?.[1] ?? match?.[2]
   const port = Number(match?.[3])
   if (!match || !host || !isIP(host) || port > 65535) {
-    throw new VaultError('USAGE', `"${text}" is not an address to listen on`, {suggestions: ['give an IP address and a port, e.g. 127.0.0.1:9099']})
+    throw new VaultError('USAGE', `"${text}" is not an address to listen on`, {
+      suggestions: ['give an IP address and a port, e.g. 127.0.0.1:9099'],
+    })
   }
   return {host, port}
 }

@@ -11,7 +11,10 @@ export interface AliasCommands {
 export function aliasCommands(ip: string, platform: NodeJS.Platform = process.platform): AliasCommands {
   switch (platform) {
     case 'linux':
-      return {add: ['ip', 'addr', 'add', `${ip}/24`, 'dev', 'lo', 'label', 'lo:0'], remove: ['ip', 'addr', 'del', `${ip}/24`, 'dev', 'lo', 'label', 'lo:0']}
+      return {
+        add: ['ip', 'addr', 'add', `${ip}/24`, 'dev', 'lo', 'label', 'lo:0'],
+        remove: ['ip', 'addr', 'del', `${ip}/24`, 'dev', 'lo', 'label', 'lo:0'],
+      }
     case 'darwin':
     case 'freebsd':
     case 'openbsd':

@@ -65,9 +65,13 @@ export class RefreshingCredentials {
     const credentials = await this.fetch()
     if (!this.servable(credentials)) {
       const left = Math.floor(((credentials.expiration?.getTime() ?? 0) - this.now()) / 1000)
-      throw new VaultError('CONFIG_INVALID', `the new credentials of ${this.label} expire in ${left}s, not more than AWS_MIN_TTL (${this.minTtlMs / 1000}s)`, {
-        suggestions: ['ask for longer sessions with --duration, or lower AWS_MIN_TTL'],
-      })
+      throw new VaultError(
+        'CONFIG_INVALID',
+        `the new credentials of ${this.label} expire in ${left}s, not more than AWS_MIN_TTL (${this.minTtlMs / 1000}s)`,
+        {
+          suggestions: ['ask for longer sessions with --duration, or lower AWS_MIN_TTL'],
+        },
+      )
     }
     this.current = credentials
     return credentials

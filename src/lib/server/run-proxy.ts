@@ -19,13 +19,24 @@ export interface ProxyRun {
  */
 export async function runMetadataProxy(run: ProxyRun): Promise<void> {
   if (process.getuid && process.getuid() !== 0) {
-    throw new VaultError('SERVER_FAILED', `the metadata proxy needs root: it adds ${metadataIp} to the loopback interface and listens on port 80`, {
-      suggestions: ['sudo vault proxy', 'or let programs find the server through AWS_EC2_METADATA_SERVICE_ENDPOINT, which vault exec --ec2-server sets'],
-    })
+    throw new VaultError(
+      'SERVER_FAILED',
+      `the metadata proxy needs root: it adds ${metadataIp} to the loopback interface and listens on port 80`,
+      {
+        suggestions: [
+          'sudo vault proxy',
+          'or let programs find the server through AWS_EC2_METADATA_SERVICE_ENDPOINT, which vault exec --ec2-server sets',
+        ],
+      },
+    )
   }
   const commands = aliasCommands(metadataIp)
   const added = await addLoopbackAlias(commands)
-  run.log(added ? `added ${metadataIp} to the loopback interface` : `${metadataIp} is already on the loopback interface: it stays when the proxy stops`)
+  run.log(
+    added
+      ? `added ${metadataIp} to the loopback interface`
+      : `${metadataIp} is already on the loopback interface: it stays when the proxy stops`,
+  )
   try {
     let stop = () => {}
     const stopped = new Promise<string>((resolve) => {
@@ -34,7 +45,9 @@ export async function runMetadataProxy(run: ProxyRun): Promise<void> {
       process.once('SIGTERM', () => resolve('terminated'))
     })
     const proxy = await startMetadataProxy({log: run.log, onStop: () => stop(), target: run.target})
-    run.notice(`metadata proxy on ${formatHostPort(metadataAddress)} for the EC2 metadata server on ${formatHostPort(run.target)}; stop it with Ctrl-C or vault proxy --stop`)
+    run.notice(
+      `metadata proxy on ${formatHostPort(metadataAddress)} for the EC2 metadata server on ${formatHostPort(run.target)}; stop it with Ctrl-C or vault proxy --stop`,
+    )
     run.log(`metadata proxy stops: ${await stopped}`)
     await proxy.close()
   } finally {

@@ -59,7 +59,9 @@ export async function serveEcsToChild(options: ChildServerOptions): Promise<Serv
       target: resolveStsTarget(profile, options.env).target,
     }),
   })
-  options.log(`ECS credential server on ${server.url}; the child gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN`)
+  options.log(
+    `ECS credential server on ${server.url}; the child gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN`,
+  )
   const env = without(childEnvironment(options.env, profile.name, profile.region), containerVariables)
   env.AWS_CONTAINER_CREDENTIALS_FULL_URI = server.url
   env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.authToken

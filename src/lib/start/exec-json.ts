@@ -59,7 +59,10 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
   const dry = new Promise<undefined>((resolve) => (ranDry = () => resolve(undefined)))
   process.once('beforeExit', ranDry)
   try {
-    const credentials = await Promise.race([context.profileCredentialProvider(name, {'no-session': false}).then(({provider}) => provider()), dry])
+    const credentials = await Promise.race([
+      context.profileCredentialProvider(name, {'no-session': false}).then(({provider}) => provider()),
+      dry,
+    ])
     if (!credentials || warnings.length > 0) return false
     process.stdout.write(`${credentialProcessJson(credentials)}\n`)
     return true

@@ -63,7 +63,12 @@ export function stsError(action: string, error: unknown, context: StsRequestCont
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     const suggestions = context.roleArn
-      ? [context.mfaSerial ? "check that the role's trust policy allows your user" : 'if the role requires MFA, set mfa_serial in the profile', 'check external_id if the role asks for one']
+      ? [
+          context.mfaSerial
+            ? "check that the role's trust policy allows your user"
+            : 'if the role requires MFA, set mfa_serial in the profile',
+          'check external_id if the role asks for one',
+        ]
       : ['check the IAM policy of the user whose keys are stored']
     return fail(`access denied (${message.replace(/\.$/, '')})`, suggestions)
   }

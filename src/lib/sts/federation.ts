@@ -24,12 +24,21 @@ export interface FederationTokenRequest {
   policy?: string
 }
 
-export async function getFederationToken(source: Credentials, target: StsTarget, request: FederationTokenRequest, label: {profileName?: string} = {}): Promise<Credentials> {
+export async function getFederationToken(
+  source: Credentials,
+  target: StsTarget,
+  request: FederationTokenRequest,
+  label: {profileName?: string} = {},
+): Promise<Credentials> {
   const {GetFederationTokenCommand, STSClient} = await import('@aws-sdk/client-sts')
   const client = new STSClient(stsClientConfig(target, source))
   try {
     const answer = await client.send(
-      new GetFederationTokenCommand({DurationSeconds: request.durationSeconds, Name: request.name, Policy: request.policy ?? ALLOW_ALL_POLICY}),
+      new GetFederationTokenCommand({
+        DurationSeconds: request.durationSeconds,
+        Name: request.name,
+        Policy: request.policy ?? ALLOW_ALL_POLICY,
+      }),
     )
     const c = answer.Credentials
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
@@ -50,7 +59,12 @@ export async function getFederationToken(source: Credentials, target: StsTarget,
  * GetFederationToken cannot carry an MFA code, so a policy that demands MFA refuses it
  * (aws-vault #564, #784): say so and point at a role profile instead of a raw AWS error.
  */
-function federationTokenError(error: unknown, target: StsTarget, request: FederationTokenRequest, label: {profileName?: string}): VaultError {
+function federationTokenError(
+  error: unknown,
+  target: StsTarget,
+  request: FederationTokenRequest,
+  label: {profileName?: string},
+): VaultError {
   const name = awsErrorName(error)
   const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error)
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
@@ -70,10 +84,14 @@ function federationTokenError(error: unknown, target: StsTarget, request: Federa
     )
   }
   if (/session credentials/i.test(message)) {
-    return new VaultError('FEDERATION_FAILED', `GetFederationToken needs long-term access keys, not session credentials (${message.replace(/\.$/, '')})`, {
-      cause: error,
-      suggestions: ['use a profile whose keys are stored with `vault add`, or a role profile'],
-    })
+    return new VaultError(
+      'FEDERATION_FAILED',
+      `GetFederationToken needs long-term access keys, not session credentials (${message.replace(/\.$/, '')})`,
+      {
+        cause: error,
+        suggestions: ['use a profile whose keys are stored with `vault add`, or a role profile'],
+      },
+    )
   }
   return stsError('GetFederationToken', error, {
     durationSeconds: request.durationSeconds,
@@ -118,9 +136,13 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
   if (!response.ok) {
     // The endpoint's refusals are short texts, never the credentials sent.
     const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200)
-    throw new VaultError('FEDERATION_FAILED', `getSigninToken at ${where} failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`, {
-      suggestions: ['credentials from GetSessionToken cannot sign in to the console: use a role or SSO profile, or stored keys'],
-    })
+    throw new VaultError(
+      'FEDERATION_FAILED',
+      `getSigninToken at ${where} failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+      {
+        suggestions: ['credentials from GetSessionToken cannot sign in to the console: use a role or SSO profile, or stored keys'],
+      },
+    )
   }
   let token: unknown
   try {
@@ -129,7 +151,9 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     token = undefined
   }
   if (typeof token !== 'string' || token === '') {
-    throw new VaultError('FEDERATION_FAILED', `getSigninToken at ${where} answered without a SigninToken`, {suggestions: ['run again with --debug for details']})
+    throw new VaultError('FEDERATION_FAILED', `getSigninToken at ${where} answered without a SigninToken`, {
+      suggestions: ['run again with --debug for details'],
+    })
   }
   return token
 }

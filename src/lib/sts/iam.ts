@@ -75,17 +75,22 @@ export function iamError(action: string, error: unknown, endpoint: string): Vaul
   if (error instanceof VaultError) return error
   const name = awsErrorName(error) ?? 'Error'
   const message = oneLine(error instanceof Error ? error.message : String(error))
-  const fail = (text: string, suggestions: string[]) => new VaultError('IAM_FAILED', `IAM ${action} failed: ${text}`, {cause: error, suggestions})
+  const fail = (text: string, suggestions: string[]) =>
+    new VaultError('IAM_FAILED', `IAM ${action} failed: ${text}`, {cause: error, suggestions})
   if (name === 'InvalidClientTokenId') {
     return fail(`AWS does not accept these credentials for IAM (${name})`, [
       'IAM refuses sessions made without MFA: set mfa_serial in the profile, or use --no-session to call IAM with the stored key',
     ])
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return fail(`access denied (${message.replace(/\.$/, '')})`, ['check the IAM policy of the user: it must allow managing its own access keys'])
+    return fail(`access denied (${message.replace(/\.$/, '')})`, [
+      'check the IAM policy of the user: it must allow managing its own access keys',
+    ])
   }
   if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH)$/.test(name)) {
-    return fail(`IAM could not be reached at ${endpoint} (${name})`, ['check the network, and AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL if you set them'])
+    return fail(`IAM could not be reached at ${endpoint} (${name})`, [
+      'check the network, and AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL if you set them',
+    ])
   }
   return fail(`${message.replace(/\.$/, '')} (${name})`, ['run again with --debug for details'])
 }
@@ -110,7 +115,12 @@ async function iamClient(target: IamTarget, credentials: Credentials) {
   })
 }
 
-async function call<T>(action: string, target: IamTarget, credentials: Credentials, work: (client: Awaited<ReturnType<typeof iamClient>>) => Promise<T>): Promise<T> {
+async function call<T>(
+  action: string,
+  target: IamTarget,
+  credentials: Credentials,
+  work: (client: Awaited<ReturnType<typeof iamClient>>) => Promise<T>,
+): Promise<T> {
   const client = await iamClient(target, credentials)
   try {
     return await work(client)

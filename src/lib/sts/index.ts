@@ -75,7 +75,9 @@ function errorContext(target: StsTarget, label: CallLabel): {endpoint: string; p
   return {endpoint: stsEndpointUrl(target), ...(label.sourceProfileName ? {profileName: label.sourceProfileName} : {})}
 }
 
-function toCredentials(result: {Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}}): Credentials {
+function toCredentials(result: {
+  Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}
+}): Credentials {
   const c = result.Credentials
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
   return {
@@ -86,7 +88,12 @@ function toCredentials(result: {Credentials?: {AccessKeyId?: string; SecretAcces
   }
 }
 
-export async function getSessionToken(source: Credentials, target: StsTarget, request: SessionTokenRequest, label: CallLabel = {}): Promise<Credentials> {
+export async function getSessionToken(
+  source: Credentials,
+  target: StsTarget,
+  request: SessionTokenRequest,
+  label: CallLabel = {},
+): Promise<Credentials> {
   const {GetSessionTokenCommand} = await import('@aws-sdk/client-sts')
   const client = await stsClient(target, source)
   try {
@@ -98,13 +105,22 @@ export async function getSessionToken(source: Credentials, target: StsTarget, re
     )
     return toCredentials(result)
   } catch (error) {
-    throw stsError('GetSessionToken', error, {...errorContext(target, label), durationSeconds: request.durationSeconds, mfaSerial: request.mfaSerial})
+    throw stsError('GetSessionToken', error, {
+      ...errorContext(target, label),
+      durationSeconds: request.durationSeconds,
+      mfaSerial: request.mfaSerial,
+    })
   } finally {
     client.destroy()
   }
 }
 
-export async function assumeRole(source: Credentials, target: StsTarget, request: AssumeRoleRequest, label: CallLabel = {}): Promise<Credentials> {
+export async function assumeRole(
+  source: Credentials,
+  target: StsTarget,
+  request: AssumeRoleRequest,
+  label: CallLabel = {},
+): Promise<Credentials> {
   const {AssumeRoleCommand} = await import('@aws-sdk/client-sts')
   const client = await stsClient(target, source)
   const tags = Object.entries(request.sessionTags).map(([Key, Value]) => ({Key, Value}))
@@ -123,7 +139,12 @@ export async function assumeRole(source: Credentials, target: StsTarget, request
     )
     return toCredentials(result)
   } catch (error) {
-    throw stsError('AssumeRole', error, {...errorContext(target, label), durationSeconds: request.durationSeconds, mfaSerial: request.mfaSerial, roleArn: request.roleArn})
+    throw stsError('AssumeRole', error, {
+      ...errorContext(target, label),
+      durationSeconds: request.durationSeconds,
+      mfaSerial: request.mfaSerial,
+      roleArn: request.roleArn,
+    })
   } finally {
     client.destroy()
   }
@@ -143,7 +164,11 @@ export async function assumeRoleWithWebIdentity(target: StsTarget, request: WebI
     )
     return toCredentials(result)
   } catch (error) {
-    throw stsError('AssumeRoleWithWebIdentity', error, {...errorContext(target, {}), durationSeconds: request.durationSeconds, roleArn: request.roleArn})
+    throw stsError('AssumeRoleWithWebIdentity', error, {
+      ...errorContext(target, {}),
+      durationSeconds: request.durationSeconds,
+      roleArn: request.roleArn,
+    })
   } finally {
     client.destroy()
   }

@@ -46,18 +46,30 @@ export async function registerClient(target: SsoTarget, scopes: string[]): Promi
   const {RegisterClientCommand} = await import('@aws-sdk/client-sso-oidc')
   const client = await oidcClient(target)
   try {
-    const answer = await client.send(new RegisterClientCommand({clientName: 'vault', clientType: 'public', ...(scopes.length > 0 ? {scopes} : {})}))
-    return {clientId: answer.clientId ?? '', clientSecret: answer.clientSecret ?? '', clientSecretExpiresAt: answer.clientSecretExpiresAt ?? 0}
+    const answer = await client.send(
+      new RegisterClientCommand({clientName: 'vault', clientType: 'public', ...(scopes.length > 0 ? {scopes} : {})}),
+    )
+    return {
+      clientId: answer.clientId ?? '',
+      clientSecret: answer.clientSecret ?? '',
+      clientSecretExpiresAt: answer.clientSecretExpiresAt ?? 0,
+    }
   } finally {
     client.destroy()
   }
 }
 
-export async function startDeviceAuthorization(target: SsoTarget, client: RegisteredClient, startUrl: string): Promise<DeviceAuthorization> {
+export async function startDeviceAuthorization(
+  target: SsoTarget,
+  client: RegisteredClient,
+  startUrl: string,
+): Promise<DeviceAuthorization> {
   const {StartDeviceAuthorizationCommand} = await import('@aws-sdk/client-sso-oidc')
   const oidc = await oidcClient(target)
   try {
-    const answer = await oidc.send(new StartDeviceAuthorizationCommand({clientId: client.clientId, clientSecret: client.clientSecret, startUrl}))
+    const answer = await oidc.send(
+      new StartDeviceAuthorizationCommand({clientId: client.clientId, clientSecret: client.clientSecret, startUrl}),
+    )
     return {
       deviceCode: answer.deviceCode ?? '',
       expiresIn: answer.expiresIn ?? 600,
@@ -72,7 +84,11 @@ export async function startDeviceAuthorization(target: SsoTarget, client: Regist
 }
 
 /** One CreateToken call: the device code once approved, or a refresh token. */
-export async function createToken(target: SsoTarget, client: RegisteredClient, grant: {deviceCode: string} | {refreshToken: string}): Promise<OidcToken> {
+export async function createToken(
+  target: SsoTarget,
+  client: RegisteredClient,
+  grant: {deviceCode: string} | {refreshToken: string},
+): Promise<OidcToken> {
   const {CreateTokenCommand} = await import('@aws-sdk/client-sso-oidc')
   const oidc = await oidcClient(target)
   try {
@@ -80,7 +96,9 @@ export async function createToken(target: SsoTarget, client: RegisteredClient, g
       new CreateTokenCommand({
         clientId: client.clientId,
         clientSecret: client.clientSecret,
-        ...('deviceCode' in grant ? {deviceCode: grant.deviceCode, grantType: DEVICE_GRANT} : {grantType: 'refresh_token', refreshToken: grant.refreshToken}),
+        ...('deviceCode' in grant
+          ? {deviceCode: grant.deviceCode, grantType: DEVICE_GRANT}
+          : {grantType: 'refresh_token', refreshToken: grant.refreshToken}),
       }),
     )
     return {
@@ -95,7 +113,12 @@ export async function createToken(target: SsoTarget, client: RegisteredClient, g
   }
 }
 
-export async function getRoleCredentials(target: SsoTarget, accessToken: string, accountId: string, roleName: string): Promise<Credentials> {
+export async function getRoleCredentials(
+  target: SsoTarget,
+  accessToken: string,
+  accountId: string,
+  roleName: string,
+): Promise<Credentials> {
   const {GetRoleCredentialsCommand, SSOClient} = await import('@aws-sdk/client-sso')
   const sso = new SSOClient({region: target.region, ...(target.portalEndpoint ? {endpoint: target.portalEndpoint} : {})})
   try {

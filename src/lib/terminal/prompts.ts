@@ -57,9 +57,7 @@ const plainTheme = {prefix: ''}
 /** Asks for a secret on the terminal without echoing it. */
 export async function promptSecret(message: string, why = 'a secret'): Promise<string> {
   const {default: password} = await import('@inquirer/password')
-  return ask(why, (tty) =>
-    password({message: message.trimEnd(), mask: false, theme: plainTheme}, {input: tty.input, output: tty.output}),
-  )
+  return ask(why, (tty) => password({message: message.trimEnd(), mask: false, theme: plainTheme}, {input: tty.input, output: tty.output}))
 }
 
 /** Asks for one line of visible text on the terminal. */

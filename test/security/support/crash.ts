@@ -121,14 +121,18 @@ export async function killRepeatedly(world: World, aws: Emulator, store: CrashSt
     const outcome = await store.read(changed)
     counts.itemsChecked += changed.length
     if (outcome.corrupt.size > 0) {
-      throw new Error(`after a kill of vault ${args.join(' ')} ${Math.round(delay)} ms in: corrupt items ${JSON.stringify([...outcome.corrupt])}`)
+      throw new Error(
+        `after a kill of vault ${args.join(' ')} ${Math.round(delay)} ms in: corrupt items ${JSON.stringify([...outcome.corrupt])}`,
+      )
     }
-    for (const key of ['pat', 'quinn', 'rex']) if (!after.has(key)) throw new Error(`after a kill of vault ${args.join(' ')}: the keys of ${key} are missing`)
+    for (const key of ['pat', 'quinn', 'rex'])
+      if (!after.has(key)) throw new Error(`after a kill of vault ${args.join(' ')}: the keys of ${key} are missing`)
     for (const [key, hash] of untouched) if (after.get(key) !== hash) throw new Error(`vault ${args.join(' ')} changed the keys of ${key}`)
     for (const [key, value] of outcome.items) checkValue(key, value)
 
     const patNow = outcome.items.get('pat')?.AccessKeyID ?? patKey
-    if (patNow !== keys[0]!.accessKeyId && patNow !== keys[1]!.accessKeyId) throw new Error(`the keys of pat are neither old nor new: ${patNow}`)
+    if (patNow !== keys[0]!.accessKeyId && patNow !== keys[1]!.accessKeyId)
+      throw new Error(`the keys of pat are neither old nor new: ${patNow}`)
     if (operation === 'add' && patNow !== patKey && patNow !== keys[nextIndex]!.accessKeyId) throw new Error('the keys of pat went back')
     const patChanged = patNow !== patKey
     patKey = patNow

@@ -47,7 +47,9 @@ export class Gate {
 
   /** Pids that held, released or not. */
   held(): string[] {
-    return readdirSync(this.dir).filter((name) => name.startsWith('held.')).map((name) => name.slice('held.'.length))
+    return readdirSync(this.dir)
+      .filter((name) => name.startsWith('held.'))
+      .map((name) => name.slice('held.'.length))
   }
 
   released(): number {

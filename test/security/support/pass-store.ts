@@ -27,7 +27,11 @@ export async function createPassStore(world: World, id = 'vault-security@example
   mkdirSync(gnupgHome, {mode: 0o700})
   // No key servers or WKD: a missing key fails here instead of going to the network.
   writeFileSync(join(gnupgHome, 'gpg.conf'), 'auto-key-locate local\n', {mode: 0o600})
-  await feed('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', id, 'future-default', 'default', 'never'], {...process.env, GNUPGHOME: gnupgHome})
+  await feed(
+    'gpg',
+    ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', id, 'future-default', 'default', 'never'],
+    {...process.env, GNUPGHOME: gnupgHome},
+  )
   const env = {
     AWS_VAULT_BACKEND: 'pass',
     AWS_VAULT_PASS_PASSWORD_STORE_DIR: store,
@@ -49,7 +53,11 @@ export async function createPassStore(world: World, id = 'vault-security@example
 
 /** `vault plugins link` of the pass backend, for this world's user only. */
 export function linkPassBackend(world: World): void {
-  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', join(repoRoot, 'plugins', 'backend-pass')], {cwd: world.home, env: world.env(), stdio: 'pipe'})
+  execFileSync(process.execPath, [vaultBin, 'plugins', 'link', '--no-install', join(repoRoot, 'plugins', 'backend-pass')], {
+    cwd: world.home,
+    env: world.env(),
+    stdio: 'pipe',
+  })
 }
 
 function feed(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<string> {
@@ -59,7 +67,9 @@ function feed(command: string, args: string[], env: NodeJS.ProcessEnv, input = '
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`)),
+    )
     child.stdin.end(input)
   })
 }

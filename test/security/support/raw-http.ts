@@ -60,7 +60,11 @@ function parse(data: Buffer): RawResponse {
 }
 
 /** A client that sends its request one byte at a time and never finishes: a slowloris. */
-export function slowClient(port: number, request: string, intervalMs: number): {socket: Socket; closedByServer: Promise<void>; stop(): void} {
+export function slowClient(
+  port: number,
+  request: string,
+  intervalMs: number,
+): {socket: Socket; closedByServer: Promise<void>; stop(): void} {
   const socket = connect({host: '127.0.0.1', port})
   let index = 0
   const timer = setInterval(() => {

@@ -48,11 +48,15 @@ export function decodeItemJson(text: string): StoredValue | string {
 /** Every item file of a file store (temp files, which start with `.`, left out). */
 export async function readFileStore(dir: string, passphrase: string): Promise<ReadOutcome> {
   const outcome: ReadOutcome = {corrupt: new Map(), items: new Map()}
-  for (const name of readdirSync(dir).filter((entry) => !entry.startsWith('.')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((entry) => !entry.startsWith('.'))
+    .sort()) {
     const key = decodeURIComponent(name)
     try {
       const token = readFileSync(join(dir, name), 'utf8').trim()
-      const {plaintext} = await compactDecrypt(token, new TextEncoder().encode(passphrase), {keyManagementAlgorithms: ['PBES2-HS256+A128KW']})
+      const {plaintext} = await compactDecrypt(token, new TextEncoder().encode(passphrase), {
+        keyManagementAlgorithms: ['PBES2-HS256+A128KW'],
+      })
       const value = decodeItemJson(Buffer.from(plaintext).toString('utf8'))
       if (typeof value === 'string') outcome.corrupt.set(key, value)
       else outcome.items.set(key, value)

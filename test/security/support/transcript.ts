@@ -60,7 +60,8 @@ export function secretsIn(text: string, allowCredentials = false): SecretKind[] 
   const found = new Set<SecretKind>()
   for (const secret of secrets.values()) {
     if (allowCredentials && secret.kind !== 'passphrase' && secret.kind !== 'MFA code') continue
-    if (secret.kind === 'MFA code' ? mfaCodeIn(text, secret.value) : secret.needles.some((needle) => text.includes(needle))) found.add(secret.kind)
+    if (secret.kind === 'MFA code' ? mfaCodeIn(text, secret.value) : secret.needles.some((needle) => text.includes(needle)))
+      found.add(secret.kind)
   }
   return [...found]
 }

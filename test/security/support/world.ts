@@ -52,9 +52,15 @@ export class World {
 
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
     // runNode starts node itself: a umask is set by a shell that then becomes node.
-    const argv = options.umask === undefined ? [vaultBin, ...args] : ['--input-type=module', '-e', UMASK_LAUNCHER, options.umask, vaultBin, ...args]
+    const argv =
+      options.umask === undefined ? [vaultBin, ...args] : ['--input-type=module', '-e', UMASK_LAUNCHER, options.umask, vaultBin, ...args]
     const result = await runNode(argv, {cwd: this.home, env: this.env(options.env)}, options.input, options.timeoutMs ?? 60_000)
-    record({credentialsOnStdout: options.credentialsOnStdout, stderr: result.stderr, stdout: result.stdout, what: `vault ${args.join(' ')}`})
+    record({
+      credentialsOnStdout: options.credentialsOnStdout,
+      stderr: result.stderr,
+      stdout: result.stdout,
+      what: `vault ${args.join(' ')}`,
+    })
     return result
   }
 
@@ -70,7 +76,12 @@ export class World {
    * ends. The caller owns the deadline.
    */
   spawn(args: string[], options: Omit<RunOptions, 'input' | 'timeoutMs'> = {}): {child: ChildProcess; done: Promise<RunResult>} {
-    const child = spawn(process.execPath, [vaultBin, ...args], {cwd: this.home, detached: true, env: this.env(options.env), stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [vaultBin, ...args], {
+      cwd: this.home,
+      detached: true,
+      env: this.env(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -86,7 +97,12 @@ export class World {
   }
 
   /** Stores a made-up key pair (its secret registered) with `vault add --env`; returns it. */
-  async addKey(profile: string, accessKeyId = fakeAccessKeyId(), secretAccessKey = newSecretKey(), flags: string[] = ['--no-add-config']): Promise<{accessKeyId: string; secretAccessKey: string}> {
+  async addKey(
+    profile: string,
+    accessKeyId = fakeAccessKeyId(),
+    secretAccessKey = newSecretKey(),
+    flags: string[] = ['--no-add-config'],
+  ): Promise<{accessKeyId: string; secretAccessKey: string}> {
     await this.ok(['add', profile, '--env', ...flags], {env: {AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey}})
     return {accessKeyId, secretAccessKey}
   }

@@ -76,13 +76,18 @@ describe('durationFromEnv and minTtlSeconds', () => {
   for (const row of rows) {
     it(row.title, () => {
       if (row.error) {
-        for (const [name, call] of [['X', () => durationFromEnv(row.env, 'X')], ['AWS_MIN_TTL', () => minTtlSeconds(row.env)]] as const) {
+        for (const [name, call] of [
+          ['X', () => durationFromEnv(row.env, 'X')],
+          ['AWS_MIN_TTL', () => minTtlSeconds(row.env)],
+        ] as const) {
           try {
             call()
             expect.fail('should throw')
           } catch (error) {
             expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
-            expect((error as Error).message).to.match(row.error).and.to.match(new RegExp(`^${name}=`))
+            expect((error as Error).message)
+              .to.match(row.error)
+              .and.to.match(new RegExp(`^${name}=`))
           }
         }
         return

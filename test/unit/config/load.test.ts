@@ -78,7 +78,9 @@ describe('loadConfigFile', () => {
       expect.fail('should throw')
     } catch (error) {
       expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
-      expect((error as Error).message).to.contain(home).and.to.contain('EISDIR')
+      expect((error as Error).message)
+        .to.contain(home)
+        .and.to.contain('EISDIR')
     }
   })
 })

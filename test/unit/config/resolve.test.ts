@@ -30,7 +30,12 @@ interface Row {
   error?: {code: ErrorCode; message: RegExp; suggestion?: RegExp}
 }
 
-function check(profile: ResolvedProfileWithOrigins, expected: Expected, origins: Partial<Record<ResolvedKey, Origin>> = {}, label = profile.name): void {
+function check(
+  profile: ResolvedProfileWithOrigins,
+  expected: Expected,
+  origins: Partial<Record<ResolvedKey, Origin>> = {},
+  label = profile.name,
+): void {
   for (const [key, value] of Object.entries(expected)) {
     expect((profile as unknown as Record<string, unknown>)[key], `${label}.${key}`).to.deep.equal(value)
   }
@@ -132,7 +137,12 @@ transitive_session_tags = team
       title: 'keys are case-insensitive',
       ini: '[profile p]\nREGION = eu-west-1\nRole_Arn = arn:r\nMFA_Serial = arn:m\n',
       profile: 'p',
-      expect: {mfaSerial: 'arn:m', region: 'eu-west-1', roleArn: 'arn:r', raw: {mfa_serial: 'arn:m', region: 'eu-west-1', role_arn: 'arn:r'}},
+      expect: {
+        mfaSerial: 'arn:m',
+        region: 'eu-west-1',
+        roleArn: 'arn:r',
+        raw: {mfa_serial: 'arn:m', region: 'eu-west-1', role_arn: 'arn:r'},
+      },
     },
     {
       title: 'profile names are case-sensitive',
@@ -282,7 +292,10 @@ describe('resolveProfile: [default] and include_profile', () => {
       title: 'include_profile naming a missing profile is an error',
       ini: '[profile a]\nregion = r\ninclude_profile = nope\n',
       profile: 'a',
-      error: {code: 'CONFIG_INVALID', message: /include_profile = nope in \[profile a\] \(\/home\/u\/\.aws\/config line 3\) refers to \[profile nope\]/},
+      error: {
+        code: 'CONFIG_INVALID',
+        message: /include_profile = nope in \[profile a\] \(\/home\/u\/\.aws\/config line 3\) refers to \[profile nope\]/,
+      },
     },
   ])
 })
@@ -404,7 +417,8 @@ region = c-region
 })
 
 describe('resolveProfile: environment', () => {
-  const chain = '[default]\nregion = d-region\n[profile a]\nsource_profile = b\nregion = a-region\nmfa_serial = a-mfa\nrole_arn = a-role\n[profile b]\nrole_arn = b-role\n'
+  const chain =
+    '[default]\nregion = d-region\n[profile a]\nsource_profile = b\nregion = a-region\nmfa_serial = a-mfa\nrole_arn = a-role\n[profile b]\nrole_arn = b-role\n'
   run([
     {
       title: 'AWS_REGION beats the profile',
@@ -483,9 +497,24 @@ describe('resolveProfile: environment', () => {
       title: 'the TTL variables take Go durations',
       ini: '[profile a]\n',
       profile: 'a',
-      env: {AWS_ASSUME_ROLE_TTL: '90m', AWS_CHAINED_SESSION_TOKEN_TTL: '1h30m', AWS_FEDERATION_TOKEN_TTL: '3600s', AWS_SESSION_TOKEN_TTL: '12h'},
-      expect: {assumeRoleDuration: 5400, chainedGetSessionTokenDuration: 5400, getFederationTokenDuration: 3600, nonChainedGetSessionTokenDuration: 43200},
-      origins: {assumeRoleDuration: 'env', chainedGetSessionTokenDuration: 'env', getFederationTokenDuration: 'env', nonChainedGetSessionTokenDuration: 'env'},
+      env: {
+        AWS_ASSUME_ROLE_TTL: '90m',
+        AWS_CHAINED_SESSION_TOKEN_TTL: '1h30m',
+        AWS_FEDERATION_TOKEN_TTL: '3600s',
+        AWS_SESSION_TOKEN_TTL: '12h',
+      },
+      expect: {
+        assumeRoleDuration: 5400,
+        chainedGetSessionTokenDuration: 5400,
+        getFederationTokenDuration: 3600,
+        nonChainedGetSessionTokenDuration: 43200,
+      },
+      origins: {
+        assumeRoleDuration: 'env',
+        chainedGetSessionTokenDuration: 'env',
+        getFederationTokenDuration: 'env',
+        nonChainedGetSessionTokenDuration: 'env',
+      },
       details: {chainedGetSessionTokenDuration: 'AWS_CHAINED_SESSION_TOKEN_TTL'},
     },
     {
@@ -515,7 +544,11 @@ describe('resolveProfile: environment', () => {
       ini: '[profile a]\n',
       profile: 'a',
       env: {AWS_ASSUME_ROLE_TTL: '3600'},
-      error: {code: 'CONFIG_INVALID', message: /AWS_ASSUME_ROLE_TTL=3600 is not a duration: missing unit/, suggestion: /AWS_ASSUME_ROLE_TTL=1h/},
+      error: {
+        code: 'CONFIG_INVALID',
+        message: /AWS_ASSUME_ROLE_TTL=3600 is not a duration: missing unit/,
+        suggestion: /AWS_ASSUME_ROLE_TTL=1h/,
+      },
     },
     {
       title: 'a garbled TTL variable is CONFIG_INVALID',
@@ -608,8 +641,18 @@ describe('resolveProfile: durations', () => {
       title: 'built-in defaults: 1h, 1h, 8h when chained, 1h',
       ini: '[profile a]\n',
       profile: 'a',
-      expect: {assumeRoleDuration: 3600, chainedGetSessionTokenDuration: 28800, getFederationTokenDuration: 3600, nonChainedGetSessionTokenDuration: 3600},
-      origins: {assumeRoleDuration: 'builtin', chainedGetSessionTokenDuration: 'builtin', getFederationTokenDuration: 'builtin', nonChainedGetSessionTokenDuration: 'builtin'},
+      expect: {
+        assumeRoleDuration: 3600,
+        chainedGetSessionTokenDuration: 28800,
+        getFederationTokenDuration: 3600,
+        nonChainedGetSessionTokenDuration: 3600,
+      },
+      origins: {
+        assumeRoleDuration: 'builtin',
+        chainedGetSessionTokenDuration: 'builtin',
+        getFederationTokenDuration: 'builtin',
+        nonChainedGetSessionTokenDuration: 'builtin',
+      },
     },
     {
       title: 'duration_seconds sets the AssumeRole duration only',
@@ -628,7 +671,10 @@ describe('resolveProfile: durations', () => {
       title: 'duration_seconds with a unit is CONFIG_INVALID naming the key and line',
       ini: '[profile a]\nregion = r\nduration_seconds = 1h\n',
       profile: 'a',
-      error: {code: 'CONFIG_INVALID', message: /duration_seconds = 1h in \[profile a\] \(\/home\/u\/\.aws\/config line 3\) is not a whole number of seconds/},
+      error: {
+        code: 'CONFIG_INVALID',
+        message: /duration_seconds = 1h in \[profile a\] \(\/home\/u\/\.aws\/config line 3\) is not a whole number of seconds/,
+      },
     },
     {
       title: 'a negative duration_seconds is CONFIG_INVALID',
@@ -669,7 +715,10 @@ describe('resolveProfile: session tags', () => {
       title: 'session_tags with an item lacking "=" is CONFIG_INVALID naming the key and line',
       ini: '[profile a]\n\nsession_tags = team=core,broken\n',
       profile: 'a',
-      error: {code: 'CONFIG_INVALID', message: /session_tags in \[profile a\] \(\/home\/u\/\.aws\/config line 3\): "broken" is not key=value/},
+      error: {
+        code: 'CONFIG_INVALID',
+        message: /session_tags in \[profile a\] \(\/home\/u\/\.aws\/config line 3\): "broken" is not key=value/,
+      },
     },
     {
       title: 'session_tags with a trailing comma is CONFIG_INVALID',
@@ -687,7 +736,8 @@ describe('resolveProfile: session tags', () => {
 })
 
 describe('resolveProfile: sso-session', () => {
-  const session = '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\nsso_registration_scopes = sso:account:access\n'
+  const session =
+    '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\nsso_registration_scopes = sso:account:access\n'
   run([
     {
       title: 'sso_session fills start URL, region and scopes from [sso-session]',
@@ -735,7 +785,10 @@ describe('resolveProfile: sso-session', () => {
       title: 'sso_session naming a missing [sso-session] is CONFIG_INVALID',
       ini: '[profile dev]\nsso_session = nope\n',
       profile: 'dev',
-      error: {code: 'CONFIG_INVALID', message: /sso_session = nope in \[profile dev\] \(\/home\/u\/\.aws\/config line 2\) refers to \[sso-session nope\]/},
+      error: {
+        code: 'CONFIG_INVALID',
+        message: /sso_session = nope in \[profile dev\] \(\/home\/u\/\.aws\/config line 2\) refers to \[sso-session nope\]/,
+      },
     },
     {
       title: 'legacy sso keys without sso_session',

@@ -31,12 +31,38 @@ describe('addProfile', () => {
 
   const appendRows: Array<{title: string; before: string; name: string; keys?: Record<string, string>; after: string}> = [
     {title: 'appends an empty [profile NAME], as aws-vault does', before: USER_FILE, name: 'new', after: `${USER_FILE}[profile new]\n`},
-    {title: 'adds a blank line before the section when the file has none', before: '[profile a]\nregion = r\n', name: 'b', after: '[profile a]\nregion = r\n\n[profile b]\n'},
-    {title: 'ends an unterminated last line first', before: '[profile a]\nregion = r', name: 'b', after: '[profile a]\nregion = r\n\n[profile b]\n'},
-    {title: 'keeps CRLF line endings', before: '[profile a]\r\nregion = r\r\n', name: 'b', after: '[profile a]\r\nregion = r\r\n\r\n[profile b]\r\n'},
-    {title: 'writes the given keys', before: '', name: 'b', keys: {region: 'us-east-2', mfa_serial: 'arn:aws:iam::1:mfa/me'}, after: '[profile b]\nregion = us-east-2\nmfa_serial = arn:aws:iam::1:mfa/me\n'},
+    {
+      title: 'adds a blank line before the section when the file has none',
+      before: '[profile a]\nregion = r\n',
+      name: 'b',
+      after: '[profile a]\nregion = r\n\n[profile b]\n',
+    },
+    {
+      title: 'ends an unterminated last line first',
+      before: '[profile a]\nregion = r',
+      name: 'b',
+      after: '[profile a]\nregion = r\n\n[profile b]\n',
+    },
+    {
+      title: 'keeps CRLF line endings',
+      before: '[profile a]\r\nregion = r\r\n',
+      name: 'b',
+      after: '[profile a]\r\nregion = r\r\n\r\n[profile b]\r\n',
+    },
+    {
+      title: 'writes the given keys',
+      before: '',
+      name: 'b',
+      keys: {region: 'us-east-2', mfa_serial: 'arn:aws:iam::1:mfa/me'},
+      after: '[profile b]\nregion = us-east-2\nmfa_serial = arn:aws:iam::1:mfa/me\n',
+    },
     {title: 'writes default as [default]', before: '[profile a]\n', name: 'default', after: '[profile a]\n\n[default]\n'},
-    {title: 'adds a profile whose name differs only in case', before: '[profile Work]\n', name: 'work', after: '[profile Work]\n\n[profile work]\n'},
+    {
+      title: 'adds a profile whose name differs only in case',
+      before: '[profile Work]\n',
+      name: 'work',
+      after: '[profile Work]\n\n[profile work]\n',
+    },
     {title: 'treats a whitespace-only file as empty', before: '\n\n', name: 'a', after: '\n\n[profile a]\n'},
     {title: 'a bare [name] does not count as the profile', before: '[a]\n', name: 'a', after: '[a]\n\n[profile a]\n'},
   ]

@@ -6,9 +6,9 @@ import {decodeItem, encodeItem, itemCodec} from '../../../src/lib/keyring/item-c
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-describe('keyring item JSON (aws-vault\'s keyring.Item)', function () {
+describe("keyring item JSON (aws-vault's keyring.Item)", function () {
   describe('encode', function () {
-    it('writes every field in Go\'s order, with Go\'s escapes for <, >, &, U+2028 and U+2029', function () {
+    it("writes every field in Go's order, with Go's escapes for <, >, &, U+2028 and U+2029", function () {
       expect(encodeItem({key: 'a<b', data: encoder.encode('x'), label: 'L&', description: 'D>'})).to.equal(
         '{"Key":"a\\u003cb","Data":"eA==","Label":"L\\u0026","Description":"D\\u003e","KeychainNotTrustApplication":false,"KeychainNotSynchronizable":false}',
       )
@@ -34,7 +34,12 @@ describe('keyring item JSON (aws-vault\'s keyring.Item)', function () {
       const text = fc.option(fc.string({minLength: 1}), {nil: undefined})
       fc.assert(
         fc.property(fc.string(), fc.string({minLength: 1}), fc.uint8Array(), text, text, (storedKey, key, data, label, description) => {
-          const json = encodeItem({key: storedKey, data, ...(label === undefined ? {} : {label}), ...(description === undefined ? {} : {description})})
+          const json = encodeItem({
+            key: storedKey,
+            data,
+            ...(label === undefined ? {} : {label}),
+            ...(description === undefined ? {} : {description}),
+          })
           const decoded = decodeItem(key, json)
           expect(decoded?.item.key).to.equal(key)
           expect([...(decoded?.item.data ?? [])]).to.deep.equal([...data])
@@ -60,18 +65,18 @@ describe('keyring item JSON (aws-vault\'s keyring.Item)', function () {
       expect(item).to.have.keys(['key', 'data'])
     })
 
-    it('accepts line breaks inside Data, which Go\'s decoder skips', function () {
+    it("accepts line breaks inside Data, which Go's decoder skips", function () {
       expect(decoder.decode(decodeItem('k', '{"Key":"k","Data":"aGk=\\n"}')?.item.data)).to.equal('hi')
       expect(decoder.decode(decodeItem('k', '{"Data":"aG\\r\\nk="}')?.item.data)).to.equal('hi')
     })
 
-    it('refuses a Data that Go\'s standard padded base64 refuses', function () {
+    it("refuses a Data that Go's standard padded base64 refuses", function () {
       for (const data of ['"not base64!"', '"a==="', '"a*b="', '"aGk"', '"aA==aA=="', '"aGk_"', '"aGk-"', '12', 'true', '["aGk="]']) {
         expect(decodeItem('k', `{"Key":"k","Data":${data}}`), data).to.equal(undefined)
       }
     })
 
-    it('refuses what is not an object\'s JSON', function () {
+    it("refuses what is not an object's JSON", function () {
       for (const json of ['hunter2', '', '[]', '[1]', 'null', '"text"', '42', '{"Key":"k"']) {
         expect(decodeItem('k', json), json).to.equal(undefined)
       }

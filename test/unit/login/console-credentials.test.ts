@@ -40,8 +40,13 @@ describe('which credentials open the console', () => {
 
   it('reads the SDK variables from the environment, none without both halves of a key', () => {
     expect(environmentCredentials({AWS_ACCESS_KEY_ID: 'AKIA1'})).to.equal(undefined)
-    expect(environmentCredentials({AWS_ACCESS_KEY_ID: 'AKIA1', AWS_SECRET_ACCESS_KEY: 's'})).to.deep.equal({accessKeyId: 'AKIA1', secretAccessKey: 's'})
-    expect(environmentCredentials({AWS_ACCESS_KEY_ID: 'ASIA1', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't'})?.sessionToken).to.equal('t')
+    expect(environmentCredentials({AWS_ACCESS_KEY_ID: 'AKIA1', AWS_SECRET_ACCESS_KEY: 's'})).to.deep.equal({
+      accessKeyId: 'AKIA1',
+      secretAccessKey: 's',
+    })
+    expect(environmentCredentials({AWS_ACCESS_KEY_ID: 'ASIA1', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't'})?.sessionToken).to.equal(
+      't',
+    )
   })
 })
 
@@ -69,6 +74,9 @@ describe('BROWSER', () => {
   })
 
   it('splits the list on colons and skips empty entries', () => {
-    expect(browserCommands('w3m::lynx %s', url)).to.deep.equal([['w3m', url], ['lynx', url]])
+    expect(browserCommands('w3m::lynx %s', url)).to.deep.equal([
+      ['w3m', url],
+      ['lynx', url],
+    ])
   })
 })

@@ -30,7 +30,9 @@ describe('console endpoints per partition', () => {
   })
 
   it('a leading slash in --path is not doubled', () => {
-    expect(consoleEndpoints('us-east-1', '/ec2/v2/home').destination).to.equal('https://us-east-1.console.aws.amazon.com/ec2/v2/home?region=us-east-1')
+    expect(consoleEndpoints('us-east-1', '/ec2/v2/home').destination).to.equal(
+      'https://us-east-1.console.aws.amazon.com/ec2/v2/home?region=us-east-1',
+    )
   })
 
   it('AWS_VAULT_FEDERATION_URL replaces the endpoint in every partition, not the destination', () => {

@@ -5,7 +5,14 @@ import {join} from 'node:path'
 
 import type {KeyringItem} from '../../../src/lib/plugin-api/index.ts'
 
-import {credentialsPath, importCredentials, readCredentialsFile, withoutKeys, writeBackup, type ImportOptions} from '../../../src/lib/import/index.ts'
+import {
+  credentialsPath,
+  importCredentials,
+  readCredentialsFile,
+  withoutKeys,
+  writeBackup,
+  type ImportOptions,
+} from '../../../src/lib/import/index.ts'
 import {CredentialStore} from '../../../src/lib/keyring/credential-store.ts'
 import {MemoryKeyring} from '../../../src/lib/keyring/memory-keyring.ts'
 
@@ -49,8 +56,11 @@ describe('import: reading plaintext keys from the shared credentials file', func
 
 describe('import: taking keys out of the file', function () {
   it('removes only the key lines, keeping comments, other settings and other sections byte for byte', function () {
-    const text = '# mine\n[default]\n# the default keys\naws_access_key_id = A\naws_secret_access_key = S\nregion = us-east-1\n\n[other]\naws_access_key_id = B\naws_secret_access_key = T\n'
-    expect(withoutKeys(text, new Set(['default']))).to.equal('# mine\n[default]\n# the default keys\nregion = us-east-1\n\n[other]\naws_access_key_id = B\naws_secret_access_key = T\n')
+    const text =
+      '# mine\n[default]\n# the default keys\naws_access_key_id = A\naws_secret_access_key = S\nregion = us-east-1\n\n[other]\naws_access_key_id = B\naws_secret_access_key = T\n'
+    expect(withoutKeys(text, new Set(['default']))).to.equal(
+      '# mine\n[default]\n# the default keys\nregion = us-east-1\n\n[other]\naws_access_key_id = B\naws_secret_access_key = T\n',
+    )
   })
 
   it('drops a section left empty, with the blank lines that were its own', function () {
@@ -64,7 +74,8 @@ describe('import: taking keys out of the file', function () {
   })
 
   it('removes every occurrence in repeated sections, and keeps CRLF line ends and a BOM', function () {
-    const text = '\uFEFF[a]\r\naws_access_key_id = OLD\r\n[keep]\r\nx = 1\r\n[a]\r\naws_access_key_id = NEW\r\naws_secret_access_key = S\r\nregion = r\r\n'
+    const text =
+      '\uFEFF[a]\r\naws_access_key_id = OLD\r\n[keep]\r\nx = 1\r\n[a]\r\naws_access_key_id = NEW\r\naws_secret_access_key = S\r\nregion = r\r\n'
     expect(withoutKeys(text, new Set(['a']))).to.equal('\uFEFF[keep]\r\nx = 1\r\n[a]\r\nregion = r\r\n')
   })
 
@@ -122,9 +133,19 @@ describe('import: into the vault, then out of the file', function () {
     rmSync(dir, {recursive: true, force: true})
   })
 
-  const text = '[a]\naws_access_key_id = AKIAA\naws_secret_access_key = secret-a\n\n[b]\naws_access_key_id = AKIAB\naws_secret_access_key = secret-b\nregion = r\n'
+  const text =
+    '[a]\naws_access_key_id = AKIAA\naws_secret_access_key = secret-a\n\n[b]\naws_access_key_id = AKIAB\naws_secret_access_key = secret-b\nregion = r\n'
   const run = (store: CredentialStore, overrides: Partial<ImportOptions> = {}) =>
-    importCredentials({path: file, store, profiles: [], dryRun: false, keep: false, overwrite: false, now: new Date('2030-01-01T00:00:00Z'), ...overrides})
+    importCredentials({
+      path: file,
+      store,
+      profiles: [],
+      dryRun: false,
+      keep: false,
+      overwrite: false,
+      now: new Date('2030-01-01T00:00:00Z'),
+      ...overrides,
+    })
 
   it('stores, verifies, backs up and rewrites keeping the mode', async function () {
     writeFileSync(file, text, {mode: 0o640})
@@ -145,10 +166,15 @@ describe('import: into the vault, then out of the file', function () {
     writeFileSync(file, text)
     const lossy = new (class extends MemoryKeyring {
       override async set(item: KeyringItem): Promise<void> {
-        await super.set(item.key === 'b' ? {...item, data: new TextEncoder().encode('{"AccessKeyID":"AKIAB","SecretAccessKey":"truncated"}')} : item)
+        await super.set(
+          item.key === 'b' ? {...item, data: new TextEncoder().encode('{"AccessKeyID":"AKIAB","SecretAccessKey":"truncated"}')} : item,
+        )
       }
     })()
-    const failure = await run(new CredentialStore(lossy)).then(() => undefined, (error: unknown) => error as Error & {code?: string})
+    const failure = await run(new CredentialStore(lossy)).then(
+      () => undefined,
+      (error: unknown) => error as Error & {code?: string},
+    )
     expect(failure?.code).to.equal('IMPORT_FAILED')
     expect(failure?.message).to.equal(`the keys of "b" do not read back from the vault as written; ${file} was left as it was`)
     expect(readFileSync(file, 'utf8')).to.equal(text)
@@ -188,14 +214,20 @@ describe('import: into the vault, then out of the file', function () {
         }
       })(),
     )
-    const failure = await run(racing).then(() => undefined, (error: unknown) => error as Error & {code?: string})
+    const failure = await run(racing).then(
+      () => undefined,
+      (error: unknown) => error as Error & {code?: string},
+    )
     expect(failure?.code).to.equal('IMPORT_FAILED')
     expect(failure?.message).to.match(/changed while the keys were being imported/)
     expect(readFileSync(file, 'utf8')).to.equal(`${text}[new]\nregion = x\n`)
   })
 
   it('says when there is no file', async function () {
-    const failure = await run(new CredentialStore(new MemoryKeyring())).then(() => undefined, (error: unknown) => error as Error & {code?: string})
+    const failure = await run(new CredentialStore(new MemoryKeyring())).then(
+      () => undefined,
+      (error: unknown) => error as Error & {code?: string},
+    )
     expect(failure?.code).to.equal('CREDENTIALS_NOT_FOUND')
   })
 })

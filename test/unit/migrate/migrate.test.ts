@@ -8,7 +8,15 @@ import type {Keyring, KeyringItem} from '../../../src/lib/plugin-api/index.ts'
 
 import {formatSessionKey} from '../../../src/lib/keyring/session-key.ts'
 import {MemoryKeyring} from '../../../src/lib/keyring/memory-keyring.ts'
-import {FileJournal, isLiveSsoToken, MemoryJournal, migrateItems, selectItems, summarise, type MigrateOptions} from '../../../src/lib/migrate/index.ts'
+import {
+  FileJournal,
+  isLiveSsoToken,
+  MemoryJournal,
+  migrateItems,
+  selectItems,
+  summarise,
+  type MigrateOptions,
+} from '../../../src/lib/migrate/index.ts'
 
 const encoder = new TextEncoder()
 const now = new Date('2030-01-01T00:00:00Z')
@@ -58,7 +66,8 @@ class FaultyKeyring extends MemoryKeyring {
 }
 
 describe('migrate: which items move', function () {
-  const session = (profile: string, expiration: Date) => formatSessionKey({type: 'sts.GetSessionToken', profileName: profile, mfaSerial: '', expiration})
+  const session = (profile: string, expiration: Date) =>
+    formatSessionKey({type: 'sts.GetSessionToken', profileName: profile, mfaSerial: '', expiration})
   const live = session('work', new Date('2030-01-01T01:00:00Z'))
   const expired = session('work', new Date('2029-12-31T23:00:00Z'))
   const other = session('other', new Date('2030-01-01T01:00:00Z'))
@@ -77,7 +86,9 @@ describe('migrate: which items move', function () {
   })
 
   it('keeps to the named profiles, their sessions and the SSO token of their start URL', function () {
-    const selected = selectItems(keys, {profiles: ['work'], sessions: true, ssoStartUrls: ['https://sso.example/start'], now}).map((entry) => entry.key)
+    const selected = selectItems(keys, {profiles: ['work'], sessions: true, ssoStartUrls: ['https://sso.example/start'], now}).map(
+      (entry) => entry.key,
+    )
     expect(selected).to.deep.equal(['work', live, 'oidc:https://sso.example/start'])
     expect(selectItems(keys, {profiles: ['work'], sessions: true, now}).map((entry) => entry.key)).to.deep.equal(['work', live])
   })
@@ -86,7 +97,12 @@ describe('migrate: which items move', function () {
     const token = (fields: object) => encoder.encode(JSON.stringify(fields))
     expect(isLiveSsoToken(token({Expiration: '2030-01-01T00:10:00Z'}), now)).to.equal(true)
     expect(isLiveSsoToken(token({Expiration: '2029-01-01T00:00:00Z'}), now)).to.equal(false)
-    expect(isLiveSsoToken(token({Expiration: '2029-01-01T00:00:00Z', Token: {RefreshToken: 'r'}, Client: {ClientSecretExpiresAt: now.getTime() / 1000 + 60}}), now)).to.equal(true)
+    expect(
+      isLiveSsoToken(
+        token({Expiration: '2029-01-01T00:00:00Z', Token: {RefreshToken: 'r'}, Client: {ClientSecretExpiresAt: now.getTime() / 1000 + 60}}),
+        now,
+      ),
+    ).to.equal(true)
     expect(isLiveSsoToken(encoder.encode('not json'), now)).to.equal(false)
   })
 })
@@ -112,7 +128,13 @@ describe('migrate: copy, verify, delete', function () {
     destination.corrupt.add('b')
     let error: unknown
     const seen: string[] = []
-    await migrateItems(options(source, destination, {items: selectItems(await source.keys(), {profiles: [], sessions: false, now}), deleteSource: true, onOutcome: (outcome) => seen.push(outcome.key)})).catch((failure: unknown) => {
+    await migrateItems(
+      options(source, destination, {
+        items: selectItems(await source.keys(), {profiles: [], sessions: false, now}),
+        deleteSource: true,
+        onOutcome: (outcome) => seen.push(outcome.key),
+      }),
+    ).catch((failure: unknown) => {
       error = failure
     })
     expect((error as {code?: string}).code).to.equal('MIGRATION_FAILED')
@@ -127,7 +149,10 @@ describe('migrate: copy, verify, delete', function () {
     await fill(source, {a: 'one', b: 'two'})
     const destination = new FaultyKeyring()
     destination.failOn.add('a')
-    const failure = await all(source, {deleteSource: true}, destination).then(() => undefined, (error: unknown) => error as {code?: string})
+    const failure = await all(source, {deleteSource: true}, destination).then(
+      () => undefined,
+      (error: unknown) => error as {code?: string},
+    )
     expect(failure?.code).to.equal('BACKEND_UNAVAILABLE')
     expect([...source.items.keys()]).to.deep.equal(['a', 'b'])
     expect(destination.items.size).to.equal(0)
@@ -167,7 +192,9 @@ describe('migrate: copy, verify, delete', function () {
   it('refuses to delete the source when both names reach one store', async function () {
     const store = new MemoryKeyring()
     await fill(store, {a: 'one'})
-    const failure = await migrateItems(options(store, store, {items: [{key: 'a', kind: 'credentials', profile: 'a'}], deleteSource: true})).then(
+    const failure = await migrateItems(
+      options(store, store, {items: [{key: 'a', kind: 'credentials', profile: 'a'}], deleteSource: true}),
+    ).then(
       () => undefined,
       (error: unknown) => error as Error & {code?: string},
     )
@@ -225,7 +252,7 @@ describe('migrate: resuming after an interruption (journal)', function () {
     expect(() => statSync(path)).to.throw()
   })
 
-  it('rewrites a copy that cannot be read back when it was this migration\'s', async function () {
+  it("rewrites a copy that cannot be read back when it was this migration's", async function () {
     const source = new MemoryKeyring()
     await fill(source, {a: 'value'})
     const journal = new MemoryJournal()

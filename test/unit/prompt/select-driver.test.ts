@@ -97,7 +97,12 @@ describe('prompt driver choice', () => {
     })
 
     it('is the first available driver needing no terminal when there is no terminal', async () => {
-      const entries = [driver('terminal', {available: false, needsTty: true}), driver('kdialog', {available: false}), driver('zenity'), driver('ykman')]
+      const entries = [
+        driver('terminal', {available: false, needsTty: true}),
+        driver('kdialog', {available: false}),
+        driver('zenity'),
+        driver('ykman'),
+      ]
       expect(ids(await chooseDriver(entries, {}, ctx))).to.equal('zenity')
     })
 
@@ -112,7 +117,10 @@ describe('prompt driver choice', () => {
     })
 
     it('fails with every reason and the ways out when nothing works', async () => {
-      const entries = [driver('terminal', {available: false, needsTty: true, reason: 'no controlling terminal'}), driver('zenity', {available: false, reason: 'no DISPLAY'})]
+      const entries = [
+        driver('terminal', {available: false, needsTty: true, reason: 'no controlling terminal'}),
+        driver('zenity', {available: false, reason: 'no DISPLAY'}),
+      ]
       const error = await failure(chooseDriver(entries, {}, ctx))
       expect(error.code).to.equal('PROMPT_UNAVAILABLE')
       expect(error.message).to.equal('no way to ask for an MFA code here (terminal: no controlling terminal; zenity: no DISPLAY)')

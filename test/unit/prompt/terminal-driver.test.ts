@@ -39,7 +39,9 @@ describe('terminal MFA driver', () => {
   it('asks again after a bad entry, saying how many tries are left', async () => {
     const terminal = scripted(['12', '654321'])
     expect(await askMfaCodeOnTerminal(serial, {open: () => terminal})).to.equal('654321')
-    expect(terminal.written).to.equal(`Enter MFA code for ${serial}: \nAn MFA code is 6 digits; try again (2 left).\nEnter MFA code for ${serial}: \n`)
+    expect(terminal.written).to.equal(
+      `Enter MFA code for ${serial}: \nAn MFA code is 6 digits; try again (2 left).\nEnter MFA code for ${serial}: \n`,
+    )
   })
 
   it('gives up after three bad entries without repeating what was typed', async () => {

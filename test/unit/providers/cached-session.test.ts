@@ -12,7 +12,12 @@ const NOW = new Date('2030-01-01T12:00:00Z')
 const slot: SessionSlot = {mfaSerial: 'arn:aws:iam::111111111111:mfa/jon', profileName: 'jon', type: 'sts.GetSessionToken'}
 
 function session(id: string, secondsLeft: number): Credentials {
-  return {accessKeyId: id, expiration: new Date(NOW.getTime() + secondsLeft * 1000), secretAccessKey: `secret-${id}`, sessionToken: `token-${id}`}
+  return {
+    accessKeyId: id,
+    expiration: new Date(NOW.getTime() + secondsLeft * 1000),
+    secretAccessKey: `secret-${id}`,
+    sessionToken: `token-${id}`,
+  }
 }
 
 describe('cached sessions', () => {
@@ -74,6 +79,8 @@ describe('cached sessions', () => {
   })
 
   it('names the lock after aws-vault key prefix of the slot', () => {
-    expect(slotName(slot)).to.equal(`sts.GetSessionToken,${Buffer.from('jon').toString('base64url')},${Buffer.from(slot.mfaSerial).toString('base64url')},`)
+    expect(slotName(slot)).to.equal(
+      `sts.GetSessionToken,${Buffer.from('jon').toString('base64url')},${Buffer.from(slot.mfaSerial).toString('base64url')},`,
+    )
   })
 })

@@ -125,7 +125,11 @@ describe('chain plan (aws-vault v7 decisions)', () => {
 
   it('a role sharing the mfa_serial of its source: GetSessionToken for 8h with MFA, the role without a code', () => {
     const result = plan('role-shared-mfa')
-    expect(result.steps.map(line)).to.deep.equal(['keys jon', `GetSessionToken jon 28800s mfa=${JON}`, 'AssumeRole role-shared-mfa 3600s mfa=chained chained'])
+    expect(result.steps.map(line)).to.deep.equal([
+      'keys jon',
+      `GetSessionToken jon 28800s mfa=${JON}`,
+      'AssumeRole role-shared-mfa 3600s mfa=chained chained',
+    ])
     expect(result.steps[1]).to.deep.include({session: {mfaSerial: JON, profileName: 'jon', type: 'sts.GetSessionToken'}})
     expect(result.steps[2]).to.deep.include({session: {mfaSerial: JON, profileName: 'role-shared-mfa', type: 'sts.AssumeRole'}})
   })
@@ -171,7 +175,10 @@ describe('chain plan (aws-vault v7 decisions)', () => {
   })
 
   it('stored keys beat source_profile; such a profile assumes its role straight from them', () => {
-    expect(lines('keys-and-role', {stored: ['jon', 'keys-and-role']})).to.deep.equal(['keys keys-and-role', `AssumeRole keys-and-role 3600s mfa=${JON}`])
+    expect(lines('keys-and-role', {stored: ['jon', 'keys-and-role']})).to.deep.equal([
+      'keys keys-and-role',
+      `AssumeRole keys-and-role 3600s mfa=${JON}`,
+    ])
   })
 
   it('AWS_MFA_SERIAL applies to every profile of the chain, and beats the profiles', () => {
@@ -184,7 +191,9 @@ describe('chain plan (aws-vault v7 decisions)', () => {
 
   it('a profile without keys or source_profile takes the first matching source, cached under its session type', () => {
     expect(lines('sso')).to.deep.equal(['source sso sso cached as sso.GetRoleCredentials'])
-    expect(plan('sso').steps[0]).to.deep.include({session: {mfaSerial: 'https://example.awsapps.com/start', profileName: 'sso', type: 'sso.GetRoleCredentials'}})
+    expect(plan('sso').steps[0]).to.deep.include({
+      session: {mfaSerial: 'https://example.awsapps.com/start', profileName: 'sso', type: 'sso.GetRoleCredentials'},
+    })
     expect(lines('process')).to.deep.equal(['source credential-process process cached as credential_process'])
   })
 

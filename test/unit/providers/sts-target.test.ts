@@ -71,8 +71,12 @@ describe('STS target: region, endpoint override, sts_regional_endpoints', () => 
   it('endpoint overrides: AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then endpoint_url', () => {
     expect(target('custom').target.endpoint).to.equal('https://profile.example')
     expect(target('custom', {AWS_ENDPOINT_URL: 'http://all.example'}).target.endpoint).to.equal('http://all.example')
-    expect(target('custom', {AWS_ENDPOINT_URL: 'http://all.example', AWS_ENDPOINT_URL_STS: 'http://sts.example'}).target.endpoint).to.equal('http://sts.example')
-    expect(target('custom', {AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_STS: 'http://sts.example'}).target).not.to.have.property('endpoint')
+    expect(target('custom', {AWS_ENDPOINT_URL: 'http://all.example', AWS_ENDPOINT_URL_STS: 'http://sts.example'}).target.endpoint).to.equal(
+      'http://sts.example',
+    )
+    expect(
+      target('custom', {AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_STS: 'http://sts.example'}).target,
+    ).not.to.have.property('endpoint')
   })
 
   it('no region: us-east-1, flagged so the caller can say so', () => {

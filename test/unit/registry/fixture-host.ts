@@ -53,10 +53,7 @@ export async function loadFixtureConfig(plugins: FixturePlugins): Promise<Config
   })
   await linkPackages(join(dataDir, 'node_modules'), user)
 
-  return withEnv(
-    {DATA_DIR: dataDir, CACHE_DIR: join(root, 'cache'), CONFIG_DIR: join(root, 'config')},
-    () => Config.load({root}),
-  )
+  return withEnv({DATA_DIR: dataDir, CACHE_DIR: join(root, 'cache'), CONFIG_DIR: join(root, 'config')}, () => Config.load({root}))
 }
 
 export async function removeFixtureHosts(): Promise<void> {

@@ -77,9 +77,7 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
     ])
 
     expect(await registry.prompts()).to.deep.equal([])
-    expect(registry.warnings().slice(3)).to.deep.equal([
-      `${plugin}: the vault:prompts hook returned an object instead of an array`,
-    ])
+    expect(registry.warnings().slice(3)).to.deep.equal([`${plugin}: the vault:prompts hook returned an object instead of an array`])
 
     expect(ids(await registry.sources())).to.deep.equal(['partial-source'])
     expect(registry.warnings().slice(4)).to.deep.equal([
@@ -93,9 +91,7 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
     expect(ids(await registry.backends())).to.deep.equal(['fixture-memory'])
     expect(ids(await registry.prompts())).to.deep.equal(['fixture-survivor', 'fixture-static'])
     // Only the first line of the error: plugins' internals stay out of the one-line warning.
-    expect(registry.warnings()).to.deep.equal([
-      'Plugin vault-fixture-throwing: the vault:backends hook failed: backend table exploded',
-    ])
+    expect(registry.warnings()).to.deep.equal(['Plugin vault-fixture-throwing: the vault:backends hook failed: backend table exploded'])
   })
 
   it('gives up on a hook slower than the timeout without waiting for it', async function () {
@@ -125,7 +121,10 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
   it('orders two user plugins with the same id by name, and warns', async () => {
     const registry = new PluginRegistry(await loadFixtureConfig({user: ['vault-fixture-dup-zeta', 'vault-fixture-dup-alpha']}))
     const [shared] = await registry.backends()
-    expect([shared!.descriptor.summary, shared!.plugin]).to.deep.equal(['shared from alpha', {name: 'vault-fixture-dup-alpha', type: 'user'}])
+    expect([shared!.descriptor.summary, shared!.plugin]).to.deep.equal([
+      'shared from alpha',
+      {name: 'vault-fixture-dup-alpha', type: 'user'},
+    ])
     expect(registry.warnings()).to.include(
       'Plugin vault-fixture-dup-zeta: backend "shared" ignored: plugin vault-fixture-dup-alpha already provides it',
     )
@@ -167,7 +166,9 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
 
   it('sorts backends and sources by priority, highest first', async () => {
     const registry = new PluginRegistry(
-      await loadFixtureConfig({core: ['vault-fixture-good', 'vault-fixture-dup-zeta', 'vault-fixture-override-core', 'vault-fixture-malformed']}),
+      await loadFixtureConfig({
+        core: ['vault-fixture-good', 'vault-fixture-dup-zeta', 'vault-fixture-override-core', 'vault-fixture-malformed'],
+      }),
     )
     expect(ids(await registry.backends())).to.deep.equal(['override-me', 'shared', 'fixture-memory', 'core-only', 'partial-ok'])
     expect(ids(await registry.sources())).to.deep.equal(['fixture-static', 'partial-source'])

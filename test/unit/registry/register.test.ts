@@ -103,10 +103,13 @@ describe('register', () => {
   it('describes a thrown non-error and an empty message', () => {
     const {warnings} = register(
       'vault:sources',
-      answers([], [
-        {plugin: plugin('a'), error: 'just a string'},
-        {plugin: plugin('b'), error: new Error('')},
-      ]),
+      answers(
+        [],
+        [
+          {plugin: plugin('a'), error: 'just a string'},
+          {plugin: plugin('b'), error: new Error('')},
+        ],
+      ),
       1000,
     )
     expect(warnings).to.deep.equal([

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import type {Credentials} from '../../../src/lib/plugin-api/index.ts'
 
-import {VaultError} from '../../../src/lib/errors.ts'
+import type {VaultError} from '../../../src/lib/errors.ts'
 import {formatKeyForDisplay} from '../../../src/lib/rotate/redact.ts'
 import {retryUntil} from '../../../src/lib/rotate/retry.ts'
 import {Rotation, type RotationDeps} from '../../../src/lib/rotate/rotation.ts'
@@ -178,13 +178,16 @@ describe('key rotation steps', () => {
   it('a key IAM no longer has counts as deleted', async () => {
     const world = new World()
     const deps = world.deps()
-    const rotation = new Rotation({profileName: 'bob', storedProfile: 'bob', waitMs: 1000}, {
-      ...deps,
-      deleteAccessKey: async (credentials, id, user) => {
-        await deps.deleteAccessKey(credentials, id, user)
-        throw awsError('NoSuchEntity')
+    const rotation = new Rotation(
+      {profileName: 'bob', storedProfile: 'bob', waitMs: 1000},
+      {
+        ...deps,
+        deleteAccessKey: async (credentials, id, user) => {
+          await deps.deleteAccessKey(credentials, id, user)
+          throw awsError('NoSuchEntity')
+        },
       },
-    })
+    )
     expect(await world.run(rotation)).to.have.property('newAccessKey')
     world.expectSafe()
   })
@@ -238,10 +241,14 @@ describe('retryUntil', () => {
       async (attempt) => {
         throw new Error(`try ${attempt}`)
       },
-      {budgetMs: 3000, now: () => clock, sleep: async (ms) => {
-        waits.push(ms)
-        clock += ms
-      }},
+      {
+        budgetMs: 3000,
+        now: () => clock,
+        sleep: async (ms) => {
+          waits.push(ms)
+          clock += ms
+        },
+      },
     ).catch((caught: unknown) => caught)
     expect((error as Error).message).to.equal('try 5')
     expect(waits).to.deep.equal([250, 500, 1000, 1250])
@@ -249,10 +256,13 @@ describe('retryUntil', () => {
 
   it('stops at once on a final error', async () => {
     let tries = 0
-    const error = await retryUntil(async () => {
-      tries++
-      throw awsError('AccessDenied')
-    }, {budgetMs: 10_000, isFinal: (caught) => (caught as Error).name === 'AccessDenied', sleep: async () => {}}).catch((caught: unknown) => caught)
+    const error = await retryUntil(
+      async () => {
+        tries++
+        throw awsError('AccessDenied')
+      },
+      {budgetMs: 10_000, isFinal: (caught) => (caught as Error).name === 'AccessDenied', sleep: async () => {}},
+    ).catch((caught: unknown) => caught)
     expect(error).to.have.property('name', 'AccessDenied')
     expect(tries).to.equal(1)
   })

@@ -5,10 +5,18 @@ import {RefreshingCredentials} from '../../../src/lib/server/refreshing-credenti
 import {call} from './http-client.ts'
 
 const credentials = () =>
-  new RefreshingCredentials(async () => ({accessKeyId: 'ASIAEC2', expiration: new Date(Date.now() + 3_600_000), secretAccessKey: 'ec2-secret', sessionToken: 'ec2-token'}), {
-    label: 'profile test',
-    minTtlSeconds: 300,
-  })
+  new RefreshingCredentials(
+    async () => ({
+      accessKeyId: 'ASIAEC2',
+      expiration: new Date(Date.now() + 3_600_000),
+      secretAccessKey: 'ec2-secret',
+      sessionToken: 'ec2-token',
+    }),
+    {
+      label: 'profile test',
+      minTtlSeconds: 300,
+    },
+  )
 
 describe('EC2 metadata server (in process)', () => {
   let server: Ec2Server
@@ -51,9 +59,15 @@ describe('EC2 metadata server (in process)', () => {
   it('has no placement without a region', async () => {
     const bare = await startEc2Server({address: {host: '127.0.0.1', port: 0}, credentials: credentials()})
     try {
-      const answer = await call(bare.address.port, {headers: {Host: `127.0.0.1:${bare.address.port}`}, path: '/latest/meta-data/placement/availability-zone/'})
+      const answer = await call(bare.address.port, {
+        headers: {Host: `127.0.0.1:${bare.address.port}`},
+        path: '/latest/meta-data/placement/availability-zone/',
+      })
       expect(answer.status).to.equal(404)
-      const document = await call(bare.address.port, {headers: {Host: `127.0.0.1:${bare.address.port}`}, path: '/latest/dynamic/instance-identity/document'})
+      const document = await call(bare.address.port, {
+        headers: {Host: `127.0.0.1:${bare.address.port}`},
+        path: '/latest/dynamic/instance-identity/document',
+      })
       expect(JSON.parse(document.body)).not.to.have.property('region')
     } finally {
       await bare.close()
@@ -61,26 +75,35 @@ describe('EC2 metadata server (in process)', () => {
   })
 
   it('IMDSv2: a token for a TTL, then every GET must carry a valid one', async () => {
-    const put = await call(server.address.port, {headers: {Host: host, 'X-aws-ec2-metadata-token-ttl-seconds': '21600'}, method: 'PUT', path: '/latest/api/token'})
+    const put = await call(server.address.port, {
+      headers: {Host: host, 'X-aws-ec2-metadata-token-ttl-seconds': '21600'},
+      method: 'PUT',
+      path: '/latest/api/token',
+    })
     expect(put.status).to.equal(200)
     expect(put.headers['x-aws-ec2-metadata-token-ttl-seconds']).to.equal('21600')
     const token = put.body
     expect(token).to.match(/^[\w-]{43}$/)
-    expect((await get('/latest/meta-data/iam/security-credentials/local-credentials', {'X-aws-ec2-metadata-token': token})).status).to.equal(200)
+    expect(
+      (await get('/latest/meta-data/iam/security-credentials/local-credentials', {'X-aws-ec2-metadata-token': token})).status,
+    ).to.equal(200)
     expect((await get('/latest/meta-data/iam/security-credentials/local-credentials')).status).to.equal(401)
     expect((await get('/latest/meta-data/iam/security-credentials/', {'X-aws-ec2-metadata-token': `${token}x`})).status).to.equal(401)
     expect((await get('/latest/meta-data/instance-id')).status).to.equal(401)
   })
 
   it('IMDSv2: refuses a token request without a valid TTL or through a proxy', async () => {
-    const put = (headers: Record<string, string>) => call(server.address.port, {headers: {Host: host, ...headers}, method: 'PUT', path: '/latest/api/token'})
+    const put = (headers: Record<string, string>) =>
+      call(server.address.port, {headers: {Host: host, ...headers}, method: 'PUT', path: '/latest/api/token'})
     expect((await put({})).status).to.equal(400)
     expect((await put({'X-aws-ec2-metadata-token-ttl-seconds': '0'})).status).to.equal(400)
     expect((await put({'X-aws-ec2-metadata-token-ttl-seconds': '21601'})).status).to.equal(400)
     expect((await put({'X-aws-ec2-metadata-token-ttl-seconds': '60', 'X-Forwarded-For': '10.0.0.1'})).status).to.equal(403)
     // Nothing was issued: IMDSv1 still answers.
     expect((await get('/latest/meta-data/instance-id')).status).to.equal(200)
-    expect((await call(server.address.port, {headers: {Host: host}, method: 'PUT', path: '/latest/meta-data/instance-id'})).status).to.equal(405)
+    expect(
+      (await call(server.address.port, {headers: {Host: host}, method: 'PUT', path: '/latest/meta-data/instance-id'})).status,
+    ).to.equal(405)
     expect((await call(server.address.port, {headers: {Host: host}, method: 'DELETE', path: '/'})).status).to.equal(405)
   })
 

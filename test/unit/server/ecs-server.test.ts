@@ -34,7 +34,12 @@ describe('ECS credential server (in process)', () => {
             throw new Error('AccessDenied: not allowed to assume broken')
           })
         }
-        return source(`role ${roleArn}`, async () => ({accessKeyId: 'ASIAROLE', expiration: inAnHour(), secretAccessKey: 'role-secret', sessionToken: 'role-token'}))
+        return source(`role ${roleArn}`, async () => ({
+          accessKeyId: 'ASIAROLE',
+          expiration: inAnHour(),
+          secretAccessKey: 'role-secret',
+          sessionToken: 'role-token',
+        }))
       },
     })
   })
@@ -61,7 +66,11 @@ describe('ECS credential server (in process)', () => {
   })
 
   it('refuses a request without the token, or with another one', async () => {
-    for (const headers of [{Host: `127.0.0.1:${server.address.port}`}, {...auth(), Authorization: 'wrong'}, {...auth(), Authorization: `Bearer ${server.authToken}`}]) {
+    for (const headers of [
+      {Host: `127.0.0.1:${server.address.port}`},
+      {...auth(), Authorization: 'wrong'},
+      {...auth(), Authorization: `Bearer ${server.authToken}`},
+    ]) {
       const answer = await call(server.address.port, {headers})
       expect(answer.status).to.equal(403)
       expect(JSON.parse(answer.body)).to.deep.equal({Message: 'invalid Authorization token'})

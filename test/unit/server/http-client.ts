@@ -7,10 +7,20 @@ export interface Answer {
   body: string
 }
 
-export function call(port: number, options: {method?: string; path?: string; headers?: Record<string, string>; host?: string} = {}): Promise<Answer> {
+export function call(
+  port: number,
+  options: {method?: string; path?: string; headers?: Record<string, string>; host?: string} = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
-      {agent: false, headers: options.headers ?? {}, host: options.host ?? '127.0.0.1', method: options.method ?? 'GET', path: options.path ?? '/', port},
+      {
+        agent: false,
+        headers: options.headers ?? {},
+        host: options.host ?? '127.0.0.1',
+        method: options.method ?? 'GET',
+        path: options.path ?? '/',
+        port,
+      },
       (answer) => {
         let body = ''
         answer.setEncoding('utf8')

@@ -13,10 +13,13 @@ describe('metadata proxy (in process)', () => {
   let stops = 0
 
   before(async () => {
-    const credentials = new RefreshingCredentials(async () => ({accessKeyId: 'ASIAPROXY', expiration: new Date(Date.now() + 3_600_000), secretAccessKey: 's', sessionToken: 't'}), {
-      label: 'profile test',
-      minTtlSeconds: 300,
-    })
+    const credentials = new RefreshingCredentials(
+      async () => ({accessKeyId: 'ASIAPROXY', expiration: new Date(Date.now() + 3_600_000), secretAccessKey: 's', sessionToken: 't'}),
+      {
+        label: 'profile test',
+        minTtlSeconds: 300,
+      },
+    )
     ec2 = await startEc2Server({address: {host: '127.0.0.1', port: 0}, credentials})
     proxy = await startMetadataProxy({listen: {host: '127.0.0.1', port: 0}, onStop: () => stops++, target: ec2.address})
   })
@@ -27,9 +30,16 @@ describe('metadata proxy (in process)', () => {
   })
 
   it('forwards IMDSv2 to the EC2 metadata server with the Host unchanged', async () => {
-    const put = await call(proxy.address.port, {headers: {Host: '169.254.169.254', 'X-aws-ec2-metadata-token-ttl-seconds': '60'}, method: 'PUT', path: '/latest/api/token'})
+    const put = await call(proxy.address.port, {
+      headers: {Host: '169.254.169.254', 'X-aws-ec2-metadata-token-ttl-seconds': '60'},
+      method: 'PUT',
+      path: '/latest/api/token',
+    })
     expect(put.status).to.equal(200)
-    const answer = await call(proxy.address.port, {headers: {Host: '169.254.169.254', 'X-aws-ec2-metadata-token': put.body}, path: '/latest/meta-data/iam/security-credentials/local-credentials'})
+    const answer = await call(proxy.address.port, {
+      headers: {Host: '169.254.169.254', 'X-aws-ec2-metadata-token': put.body},
+      path: '/latest/meta-data/iam/security-credentials/local-credentials',
+    })
     expect(answer.status).to.equal(200)
     expect(JSON.parse(answer.body)).to.include({AccessKeyId: 'ASIAPROXY'})
   })

@@ -41,8 +41,10 @@ describe('server parts', () => {
     })
 
     it('knows loopback addresses and names', () => {
-      for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(address), address).to.equal(true)
-      for (const address of ['169.254.169.254', '10.0.0.1', '::', '::ffff:10.0.0.1', '', undefined, 'localhost']) expect(isLoopbackAddress(address), address).to.equal(false)
+      for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'])
+        expect(isLoopbackAddress(address), address).to.equal(true)
+      for (const address of ['169.254.169.254', '10.0.0.1', '::', '::ffff:10.0.0.1', '', undefined, 'localhost'])
+        expect(isLoopbackAddress(address), address).to.equal(false)
       expect(isLoopbackHostName('localhost')).to.equal(true)
       expect(isLoopbackHostName('127.0.0.1')).to.equal(true)
       expect(isLoopbackHostName('localhost.evil.example')).to.equal(false)
@@ -51,7 +53,12 @@ describe('server parts', () => {
   })
 
   describe('credential documents', () => {
-    const credentials = {accessKeyId: 'ASIAEXAMPLE', expiration: new Date('2030-01-02T03:04:05.678Z'), secretAccessKey: 'secret', sessionToken: 'token'}
+    const credentials = {
+      accessKeyId: 'ASIAEXAMPLE',
+      expiration: new Date('2030-01-02T03:04:05.678Z'),
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+    }
 
     it('ECS: the four fields SDKs require, expiry in RFC 3339 without fractions', () => {
       expect(JSON.parse(ecsCredentialsBody(credentials, 0))).to.deep.equal({
@@ -103,7 +110,8 @@ describe('server parts', () => {
     it('take a TTL of 1 to 21600 seconds', () => {
       expect(requestedTtl('1')).to.equal(1)
       expect(requestedTtl('21600')).to.equal(21600)
-      for (const bad of ['0', '21601', '-5', '1.5', 'abc', '', undefined, ['60']]) expect(requestedTtl(bad), String(bad)).to.equal(undefined)
+      for (const bad of ['0', '21601', '-5', '1.5', 'abc', '', undefined, ['60']])
+        expect(requestedTtl(bad), String(bad)).to.equal(undefined)
     })
   })
 
@@ -125,7 +133,14 @@ describe('server parts', () => {
   it('role ARNs: IAM roles of any partition, with paths', () => {
     expect(isRoleArn('arn:aws:iam::123456789012:role/admin')).to.equal(true)
     expect(isRoleArn('arn:aws-cn:iam::123456789012:role/path/to/Role_1+=,.@-')).to.equal(true)
-    for (const bad of ['', 'admin', 'arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::12345:role/x', 'arn:aws:iam::123456789012:role/', 'arn:aws:iam::123456789012:role/a b']) {
+    for (const bad of [
+      '',
+      'admin',
+      'arn:aws:iam::123456789012:user/alice',
+      'arn:aws:iam::12345:role/x',
+      'arn:aws:iam::123456789012:role/',
+      'arn:aws:iam::123456789012:role/a b',
+    ]) {
       expect(isRoleArn(bad), bad).to.equal(false)
     }
   })
@@ -135,7 +150,10 @@ describe('server parts', () => {
       add: ['ip', 'addr', 'add', '169.254.169.254/24', 'dev', 'lo', 'label', 'lo:0'],
       remove: ['ip', 'addr', 'del', '169.254.169.254/24', 'dev', 'lo', 'label', 'lo:0'],
     })
-    expect(aliasCommands('169.254.169.254', 'darwin')).to.deep.equal({add: ['ifconfig', 'lo0', 'alias', '169.254.169.254'], remove: ['ifconfig', 'lo0', '-alias', '169.254.169.254']})
+    expect(aliasCommands('169.254.169.254', 'darwin')).to.deep.equal({
+      add: ['ifconfig', 'lo0', 'alias', '169.254.169.254'],
+      remove: ['ifconfig', 'lo0', '-alias', '169.254.169.254'],
+    })
     expect(() => aliasCommands('169.254.169.254', 'win32')).to.throw(VaultError, 'not supported on win32')
   })
 })

@@ -69,7 +69,9 @@ export class DBusClient {
       this.#broken ??= error
       for (const reject of [...this.#pending]) reject(error)
     }
-    bus.connection.on('error', (error) => fail(new DBusError(CONNECTION_LOST, `D-Bus connection failed: ${describe(error)}`, {cause: error})))
+    bus.connection.on('error', (error) =>
+      fail(new DBusError(CONNECTION_LOST, `D-Bus connection failed: ${describe(error)}`, {cause: error})),
+    )
     bus.connection.on('end', () => fail(new DBusError(CONNECTION_LOST, 'the D-Bus connection was closed')))
   }
 
@@ -93,7 +95,11 @@ export class DBusClient {
       bus.connection.on('error', (error) => {
         clearTimeout(timer)
         socket.destroy()
-        reject(new DBusError(CONNECTION_LOST, `cannot connect to the D-Bus session bus at ${JSON.stringify(address)}: ${describe(error)}`, {cause: error}))
+        reject(
+          new DBusError(CONNECTION_LOST, `cannot connect to the D-Bus session bus at ${JSON.stringify(address)}: ${describe(error)}`, {
+            cause: error,
+          }),
+        )
       })
     })
     socket.unref()
@@ -117,7 +123,10 @@ export class DBusClient {
       this.#pending.add(rejectCall)
       this.#socket.ref()
       if (timeoutMs !== undefined) {
-        timer = setTimeout(() => rejectCall(new DBusError(CALL_TIMEOUT, `${message.member} got no answer within ${timeoutMs} ms`)), timeoutMs)
+        timer = setTimeout(
+          () => rejectCall(new DBusError(CALL_TIMEOUT, `${message.member} got no answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        )
       }
       this.#bus.invoke({...message}, (error, ...body) => {
         if (!this.#pending.has(rejectCall)) return
@@ -134,7 +143,14 @@ export class DBusClient {
    */
   async nextSignal(path: string, iface: string, member: string, subscribe: () => Promise<void>): Promise<unknown[]> {
     const rule = `type='signal',path='${path}',interface='${iface}',member='${member}'`
-    const busCall = (name: string) => ({destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: name, signature: 's', body: [rule]})
+    const busCall = (name: string) => ({
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: name,
+      signature: 's',
+      body: [rule],
+    })
     await this.call(busCall('AddMatch'))
     const key = this.#bus.mangle(path, iface, member)
     try {

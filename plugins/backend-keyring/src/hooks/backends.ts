@@ -1,10 +1,17 @@
 import type {BackendDescriptor} from '@vault-aws/cli/plugin-api'
 
 // Describes only: the D-Bus client and the native binding load when the backend is used.
-const SUMMARY = "The operating system's keyring (Secret Service, macOS Keychain, Windows Credential Manager), where aws-vault keeps its items"
+const SUMMARY =
+  "The operating system's keyring (Secret Service, macOS Keychain, Windows Credential Manager), where aws-vault keeps its items"
 
 // aws-vault's name for this platform's keyring, so `--backend secret-service` keeps working.
-const AWS_VAULT_IDS: Partial<Record<NodeJS.Platform, string>> = {linux: 'secret-service', freebsd: 'secret-service', openbsd: 'secret-service', darwin: 'keychain', win32: 'wincred'}
+const AWS_VAULT_IDS: Partial<Record<NodeJS.Platform, string>> = {
+  linux: 'secret-service',
+  freebsd: 'secret-service',
+  openbsd: 'secret-service',
+  darwin: 'keychain',
+  win32: 'wincred',
+}
 
 function descriptor(id: string, summary: string, priority: number): BackendDescriptor {
   return {

@@ -58,7 +58,10 @@ export class NativeKeyring implements Keyring {
     const meta = index.items[key]
     if (meta?.label !== undefined) item.label = meta.label
     if (meta?.description !== undefined) item.description = meta.description
-    if (meta === undefined) await this.#updateIndex((items) => void (items[key] ??= {})).catch(() => undefined)
+    if (meta === undefined)
+      await this.#updateIndex((items) => {
+        items[key] ??= {}
+      }).catch(() => undefined)
     return item
   }
 

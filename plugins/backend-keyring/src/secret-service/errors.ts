@@ -15,7 +15,12 @@ export const NO_SECRET_SERVICE =
 
 /** The keyring error a failure of the Secret Service (or of the bus) stands for. */
 export function translate(error: unknown, what: string): KeyringError {
-  if (hasCode(error, 'ITEM_NOT_FOUND') || hasCode(error, 'BACKEND_LOCKED') || hasCode(error, 'BACKEND_UNAVAILABLE') || hasCode(error, 'BACKEND_CORRUPT')) {
+  if (
+    hasCode(error, 'ITEM_NOT_FOUND') ||
+    hasCode(error, 'BACKEND_LOCKED') ||
+    hasCode(error, 'BACKEND_UNAVAILABLE') ||
+    hasCode(error, 'BACKEND_CORRUPT')
+  ) {
     return error as KeyringError
   }
   if (error instanceof PromptDismissed) {

@@ -60,7 +60,12 @@ export class SecretServiceKeyring implements Keyring {
     await this.#run(`storing ${JSON.stringify(item.key)}`, async (service) => {
       const collection = (await service.findCollection(this.collection)) ?? (await service.createCollection(this.collection))
       await service.ensureUnlocked(collection, 'collection', this.#where())
-      const newItem = {label: item.key, attributes: {[KEY_ATTRIBUTE]: item.key}, secret: new TextEncoder().encode(this.#items.encode(item)), contentType: CONTENT_TYPE}
+      const newItem = {
+        label: item.key,
+        attributes: {[KEY_ATTRIBUTE]: item.key},
+        secret: new TextEncoder().encode(this.#items.encode(item)),
+        contentType: CONTENT_TYPE,
+      }
       await service.createItem(collection, newItem, true)
     })
   }

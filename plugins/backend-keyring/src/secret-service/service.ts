@@ -1,4 +1,4 @@
-import {DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
+import {type DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
 import {DH_ALGORITHM, dhOffer, plainTransport, type SecretTransport} from './transport.ts'
 
 const DEST = 'org.freedesktop.secrets'
@@ -162,7 +162,10 @@ export class SecretService {
   async #negotiate(): Promise<Session> {
     const offer = dhOffer()
     try {
-      const [output, path] = (await this.#call(ROOT, SERVICE, 'OpenSession', 'sv', [DH_ALGORITHM, ['ay', offer.publicKey]])) as [unknown, string]
+      const [output, path] = (await this.#call(ROOT, SERVICE, 'OpenSession', 'sv', [DH_ALGORITHM, ['ay', offer.publicKey]])) as [
+        unknown,
+        string,
+      ]
       const servicePublicKey = variantValue(output)
       if (Buffer.isBuffer(servicePublicKey)) return {path, transport: offer.complete(servicePublicKey)}
     } catch (error) {

@@ -26,7 +26,8 @@ async function openDefault() {
 
 describe('items laid out as aws-vault lays them out in the Secret Service', function () {
   it('reads an item that aws-vault wrote (label = key, attribute profile = key, secret = Item JSON)', async function () {
-    const credentials = '{"AccessKeyID":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"","ProviderName":""}'
+    const credentials =
+      '{"AccessKeyID":"AKIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"","ProviderName":""}'
     // What aws-vault's keyring library marshals for the item `aws-vault add work` stores.
     const secret = JSON.stringify({
       Key: 'work',
@@ -68,7 +69,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
     }
   })
 
-  it('sends secrets over the bus encrypted (the spec\'s Diffie-Hellman session), not in the clear', async function () {
+  it("sends secrets over the bus encrypted (the spec's Diffie-Hellman session), not in the clear", async function () {
     const service = await connectSecretService(sessionEnv())
     try {
       expect(await service.transferAlgorithm()).to.equal('dh-ietf1024-sha256-aes128-cbc-pkcs7')

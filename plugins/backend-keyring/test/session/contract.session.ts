@@ -19,4 +19,7 @@ keyringContract('OS keyring on a real gnome-keyring-daemon (aws-vault layout, co
 // The binding used on macOS and Windows, run here against the same daemon so its index of
 // keys and its error handling are proven somewhere.
 const service = `vault-native-${randomBytes(4).toString('hex')}`
-keyringContract('@napi-rs/keyring store with the index item (as on macOS and Windows)', async () => new NativeKeyring(await secretServiceLocation(service)))
+keyringContract(
+  '@napi-rs/keyring store with the index item (as on macOS and Windows)',
+  async () => new NativeKeyring(await secretServiceLocation(service)),
+)

@@ -16,7 +16,7 @@ describe('availability and errors on a real gnome-keyring-daemon', function () {
     expect(availability.reason).to.include('awsvault')
   })
 
-  it('registers aws-vault\'s id for this platform as well, opening the same store', async function () {
+  it("registers aws-vault's id for this platform as well, opening the same store", async function () {
     expect(alias.id).to.equal('secret-service')
     const viaAlias = await alias.open(context(sessionEnv()))
     await viaAlias.set({key: 'through-alias', data: new TextEncoder().encode('same store')})
@@ -73,7 +73,7 @@ describe('availability and errors on a real gnome-keyring-daemon', function () {
       expect(await keyring.keys()).to.deep.equal([])
     })
 
-    it('is unavailable without a display, since creating it needs the service\'s prompt', async function () {
+    it("is unavailable without a display, since creating it needs the service's prompt", async function () {
       const availability = await keyringDescriptor.isAvailable(context(env))
       expect(availability.available).to.equal(false)
       expect(availability.reason).to.match(/no collection "never-created"/)

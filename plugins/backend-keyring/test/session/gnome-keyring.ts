@@ -13,7 +13,14 @@ async function withSession<T>(work: (client: DBusClient, session: string) => Pro
   if (address === undefined) throw new Error('these tests run inside dbus-run-session')
   const client = await DBusClient.connect(address, 5000)
   try {
-    const [, session] = await client.call({destination: DEST, path: ROOT, interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', ['s', '']]})
+    const [, session] = await client.call({
+      destination: DEST,
+      path: ROOT,
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'OpenSession',
+      signature: 'sv',
+      body: ['plain', ['s', '']],
+    })
     return await work(client, session as string)
   } finally {
     client.close()
@@ -37,7 +44,14 @@ export function createCollection(name: string, password = COLLECTION_PASSWORD): 
 
 export function lockCollection(path: string): Promise<void> {
   return withSession(async (client) => {
-    await client.call({destination: DEST, path: ROOT, interface: 'org.freedesktop.Secret.Service', member: 'Lock', signature: 'ao', body: [[path]]})
+    await client.call({
+      destination: DEST,
+      path: ROOT,
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'Lock',
+      signature: 'ao',
+      body: [[path]],
+    })
   })
 }
 

@@ -80,7 +80,21 @@ export async function runInSession(options: SessionOptions): Promise<SessionRun>
       await writeFile(config, BARE_BUS_CONFIG)
       sessionArgs.push(`--config-file=${config}`)
     }
-    const inner = [process.execPath, mocha, '--no-config', '--extension', 'ts', '--timeout', '30000', '--exit', '--reporter', 'json', '--reporter-option', `output=${report}`, ...options.specs]
+    const inner = [
+      process.execPath,
+      mocha,
+      '--no-config',
+      '--extension',
+      'ts',
+      '--timeout',
+      '30000',
+      '--exit',
+      '--reporter',
+      'json',
+      '--reporter-option',
+      `output=${report}`,
+      ...options.specs,
+    ]
     const command = options.keyring ? ['bash', '-c', WITH_KEYRING, 'session', ...inner] : inner
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,

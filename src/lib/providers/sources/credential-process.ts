@@ -32,7 +32,9 @@ export function parseCredentialProcessOutput(stdout: string, what: string): Cred
 
 function invalid(what: string, why: string): VaultError {
   return new VaultError('COMMAND_FAILED', `${what} printed no usable credentials: ${why}`, {
-    suggestions: ['a credential_process prints {"Version": 1, "AccessKeyId": …, "SecretAccessKey": …} and optionally SessionToken and Expiration'],
+    suggestions: [
+      'a credential_process prints {"Version": 1, "AccessKeyId": …, "SecretAccessKey": …} and optionally SessionToken and Expiration',
+    ],
   })
 }
 

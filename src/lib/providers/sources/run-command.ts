@@ -10,7 +10,11 @@ export interface CommandOutput {
  * Runs a command line from the config through `sh -c`, as aws-vault does: stdout is captured,
  * stderr and stdin stay with the user so the command can prompt. Its output never goes to a log.
  */
-export function runConfiguredCommand(command: string, what: string, env: Readonly<Record<string, string | undefined>>): Promise<CommandOutput> {
+export function runConfiguredCommand(
+  command: string,
+  what: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], {env: commandEnvironment(env), stdio: ['inherit', 'pipe', 'inherit']})
     let stdout = ''
@@ -35,5 +39,7 @@ export function runConfiguredCommand(command: string, what: string, env: Readonl
 const withheld = new Set(['AWS_VAULT_FILE_PASSPHRASE'])
 
 export function commandEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !withheld.has(entry[0])))
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !withheld.has(entry[0])),
+  )
 }

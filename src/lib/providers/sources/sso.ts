@@ -62,7 +62,15 @@ async function readToken(keyring: Keyring, startUrl: string): Promise<CachedToke
     accessToken: stored.Token.AccessToken,
     expiration: new Date(stored.Expiration),
     ...(stored.Token.RefreshToken ? {refreshToken: stored.Token.RefreshToken} : {}),
-    ...(stored.Client ? {client: {clientId: stored.Client.ClientId, clientSecret: stored.Client.ClientSecret, clientSecretExpiresAt: stored.Client.ClientSecretExpiresAt}} : {}),
+    ...(stored.Client
+      ? {
+          client: {
+            clientId: stored.Client.ClientId,
+            clientSecret: stored.Client.ClientSecret,
+            clientSecretExpiresAt: stored.Client.ClientSecretExpiresAt,
+          },
+        }
+      : {}),
   }
 }
 
@@ -77,7 +85,9 @@ async function writeToken(keyring: Keyring, startUrl: string, token: OidcToken, 
       ...(token.refreshToken ? {RefreshToken: token.refreshToken} : {}),
       ...(token.idToken ? {IdToken: token.idToken} : {}),
     },
-    ...(token.refreshToken ? {Client: {ClientId: client.clientId, ClientSecret: client.clientSecret, ClientSecretExpiresAt: client.clientSecretExpiresAt}} : {}),
+    ...(token.refreshToken
+      ? {Client: {ClientId: client.clientId, ClientSecret: client.clientSecret, ClientSecretExpiresAt: client.clientSecretExpiresAt}}
+      : {}),
   }
   await keyring.set({
     data: Buffer.from(JSON.stringify(stored), 'utf8'),
@@ -137,7 +147,9 @@ class SsoLogin {
       try {
         return {cached: false, token: await this.refresh(cached.client, cached.refreshToken)}
       } catch (error) {
-        this.deps.debug(`refreshing the SSO token of ${this.startUrl} failed (${error instanceof Error ? error.name : 'error'}): signing in again`)
+        this.deps.debug(
+          `refreshing the SSO token of ${this.startUrl} failed (${error instanceof Error ? error.name : 'error'}): signing in again`,
+        )
       }
     }
     return {cached: false, token: await this.login()}
@@ -184,7 +196,10 @@ class SsoLogin {
           continue
         }
         if (name === 'ExpiredTokenException' || name === 'AuthorizationPendingException' || name === 'SlowDownException') {
-          throw new VaultError('STS_FAILED', `the SSO sign-in to ${this.startUrl} was not approved in time`, {cause: error, suggestions: ['run the command again and approve the request in the browser']})
+          throw new VaultError('STS_FAILED', `the SSO sign-in to ${this.startUrl} was not approved in time`, {
+            cause: error,
+            suggestions: ['run the command again and approve the request in the browser'],
+          })
         }
         if (name === 'AccessDeniedException') {
           throw new VaultError('STS_FAILED', `the SSO sign-in to ${this.startUrl} was denied`, {cause: error})
@@ -217,7 +232,10 @@ export function ssoProvider(profile: ResolvedProfile, deps: SourceDeps): Credent
       return await getRoleCredentials(target, token.accessToken, accountId, roleName)
     } catch (error) {
       if (!(cached && error instanceof Error && error.name === 'UnauthorizedException')) {
-        throw ssoFailure(`GetRoleCredentials for ${accountId}/${roleName}`, error, ['check sso_account_id and sso_role_name', `or sign in again after \`vault clear ${profile.name}\``])
+        throw ssoFailure(`GetRoleCredentials for ${accountId}/${roleName}`, error, [
+          'check sso_account_id and sso_role_name',
+          `or sign in again after \`vault clear ${profile.name}\``,
+        ])
       }
       deps.debug(`the SSO portal refused the cached token of ${startUrl}: signing in again`)
       await login.forget()

@@ -12,20 +12,30 @@ async function webIdentityToken(profile: ResolvedProfile, deps: SourceDeps): Pro
     try {
       return (await readFile(profile.webIdentityTokenFile, 'utf8')).trim()
     } catch (error) {
-      throw new VaultError('CONFIG_INVALID', `web_identity_token_file of profile "${profile.name}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-        cause: error,
-        suggestions: [`check ${profile.webIdentityTokenFile}`],
-      })
+      throw new VaultError(
+        'CONFIG_INVALID',
+        `web_identity_token_file of profile "${profile.name}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        {
+          cause: error,
+          suggestions: [`check ${profile.webIdentityTokenFile}`],
+        },
+      )
     }
   }
-  const {stdout} = await runConfiguredCommand(profile.webIdentityTokenProcess ?? '', `web_identity_token_process of profile "${profile.name}"`, deps.env)
+  const {stdout} = await runConfiguredCommand(
+    profile.webIdentityTokenProcess ?? '',
+    `web_identity_token_process of profile "${profile.name}"`,
+    deps.env,
+  )
   return stdout.trim()
 }
 
 export function webIdentityProvider(profile: ResolvedProfile, deps: SourceDeps): CredentialProvider {
   return async () => {
     if (!profile.roleArn) {
-      throw new VaultError('CONFIG_INVALID', `profile "${profile.name}" has a web identity token but no role_arn`, {suggestions: ['add role_arn to the profile']})
+      throw new VaultError('CONFIG_INVALID', `profile "${profile.name}" has a web identity token but no role_arn`, {
+        suggestions: ['add role_arn to the profile'],
+      })
     }
     const token = await webIdentityToken(profile, deps)
     const {assumeRoleWithWebIdentity, resolveStsTarget} = await import('../../sts/index.ts')
