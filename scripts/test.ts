@@ -1,12 +1,34 @@
-// The whole suite: build once, then unit, plugin and end-to-end tests in one mocha run.
+// Runs the suite by group: `node scripts/test.ts unit` (no build needed), `plugins`, `e2e`, `security`,
+// `compat`, or no group for all of them in one mocha run. Anything after `--` goes to mocha as is.
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
 
+const groups: Record<string, {specs: string[]; build: boolean}> = {
+  unit: {specs: ['test/unit/**/*.test.ts'], build: false},
+  plugins: {specs: ['plugins/*/test/**/*.test.ts'], build: true},
+  e2e: {specs: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts'], build: true},
+  security: {specs: ['test/security/**/*.test.ts'], build: true},
+  compat: {specs: ['test/compat/**/*.test.ts'], build: true},
+}
+
 const root = join(import.meta.dirname, '..')
-execFileSync(process.execPath, [join(root, 'scripts', 'build.ts'), '--clean'], {cwd: root, stdio: 'inherit'})
+const separator = process.argv.indexOf('--')
+const named = separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator)
+const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1)
+const unknown = named.filter((name) => !(name in groups))
+if (unknown.length > 0) {
+  console.error(`test: no group ${unknown.join(', ')}; the groups are ${Object.keys(groups).join(', ')}`)
+  process.exit(2)
+}
+const chosen = (named.length > 0 ? named : Object.keys(groups)).map((name) => groups[name]!)
+
+if (chosen.some((group) => group.build)) {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.ts'), '--clean'], {cwd: root, stdio: 'inherit'})
+}
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js')
+const specs = chosen.flatMap((group) => group.specs)
 try {
-  execFileSync(process.execPath, [mocha, ...process.argv.slice(2)], {cwd: root, stdio: 'inherit'})
+  execFileSync(process.execPath, [mocha, ...specs, ...passThrough], {cwd: root, stdio: 'inherit'})
 } catch (error) {
   process.exit((error as {status?: number}).status ?? 1)
 }

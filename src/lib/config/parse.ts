@@ -87,18 +87,21 @@ function readQuoted(start: string, quote: string, lines: string[], index: number
   throw malformed(path, index + 1, `the value opened with ${quote} is never closed`)
 }
 
+// Pieces are joined once at the end: trimming the growing value on every line made long continuations quadratic.
 function readContinuation(start: string, lines: string[], index: number): ReadValue {
-  let value = start
+  const pieces = [start]
   let extraLines = 0
   for (let next = index + 1; next < lines.length; next++) {
     extraLines++
     const line = (lines[next] ?? '').trim()
     if (line === '') break
-    value += line
-    if (!value.endsWith('\\')) break
-    value = value.slice(0, -1)
+    if (!line.endsWith('\\')) {
+      pieces.push(line)
+      break
+    }
+    pieces.push(line.slice(0, -1))
   }
-  return {extraLines, value}
+  return {extraLines, value: pieces.join('')}
 }
 
 function hasSurroundingQuote(text: string, quote: string): boolean {

@@ -69,6 +69,18 @@ describe('parseConfig: values', () => {
       value: '/bin/creds --profile x',
     },
     {
+      title: 'a value continues over many lines, each trimmed, until a line without a backslash',
+      ini: '[profile p]\ncredential_process = a\\\n  b\\\n\\\n  c  \\\n d\n e = f',
+      key: 'credential_process',
+      value: 'abc  d',
+    },
+    {
+      title: 'an empty line ends a continuation',
+      ini: '[profile p]\ncredential_process = a\\\n\nregion = r',
+      key: 'credential_process',
+      value: 'a',
+    },
+    {
       title: 'the line after a continuation is read',
       ini: '[profile p]\ncredential_process = a \\\n  b\nregion = r',
       key: 'region',
