@@ -1,7 +1,8 @@
 /**
  * The credential chain of a profile as a list of steps, decided before any call is made:
- * `vault exec` runs it, `vault describe` shows it. The decisions are aws-vault v7's
- * (vault/vault.go, TempCredentialsCreator), with two deliberate differences: a role assumed
+ * `vault exec` runs it, `vault describe` shows it. The decisions are aws-vault v7.2's
+ * (vault/vault.go: GetProviderForProfile, getSourceCredWithSession, canUseGetSessionToken),
+ * with two deliberate differences: a role assumed
  * with temporary credentials is capped to the one hour AWS allows instead of failing, and
  * every role session is cached, not only those obtained with MFA.
  */
@@ -111,7 +112,9 @@ class Planner {
         this.assumeRole(profile, profile.roleArn)
         return
       }
-      if (stored) this.sessionToken(profile, chainedFrom)
+      // Long-term keys, this profile's or handed up unwrapped by its source_profile, get a
+      // GetSessionToken with this profile's own mfa_serial; anything temporary passes as it is.
+      if (this.steps.at(-1)?.kind === 'stored-credentials') this.sessionToken(profile, chainedFrom)
       return
     }
     const sourceId = this.context.sourceFor(profile)
