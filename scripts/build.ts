@@ -11,17 +11,17 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 // `npm run build -- --clean` starts from an empty dist/.
 const clean = process.argv.includes('--clean')
 
-function compile(dir: string): void {
+function compile(dir: string, project = dir): void {
   if (clean) rmSync(join(dir, 'dist'), {force: true, recursive: true})
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {stdio: 'inherit'})
+    execFileSync(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], {stdio: 'inherit'})
   } catch {
     console.error(`build: TypeScript failed in ${dir}`)
     process.exit(1)
   }
 }
 
-compile(root)
+compile(root, join(root, 'src'))
 for (const name of readdirSync(join(root, 'plugins'))) {
   const dir = join(root, 'plugins', name)
   if (existsSync(join(dir, 'tsconfig.json')) && existsSync(join(dir, 'src'))) compile(dir)

@@ -4,7 +4,7 @@ import {VaultError} from '../../../src/lib/errors.ts'
 import type {PromptContext, PromptDriverDescriptor} from '../../../src/lib/plugin-api/index.ts'
 import {chooseDriver, type DriverEntry, guardDriver, requestedDriver} from '../../../src/lib/prompt/select-driver.ts'
 
-const ctx: PromptContext = {debug() {}, env: {}}
+const ctx: PromptContext = {debug() {}, env: {}, findExecutable: () => undefined}
 
 function driver(id: string, options: {needsTty?: boolean; available?: boolean; reason?: string; throws?: boolean} = {}): DriverEntry {
   const descriptor: PromptDriverDescriptor = {

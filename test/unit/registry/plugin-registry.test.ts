@@ -2,6 +2,7 @@ import type {Config} from '@oclif/core'
 import {expect} from 'chai'
 
 import {VaultError} from '../../../src/lib/errors.ts'
+import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import {PluginRegistry, type HookHost, type Registered} from '../../../src/lib/registry/index.ts'
 import {loadFixtureConfig, removeFixtureHosts} from './fixture-host.ts'
 
@@ -42,13 +43,22 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
 
     it('hands back descriptors whose functions work', async () => {
       const [backend] = await registry.backends()
-      const ctx = {env: {}, findExecutable: () => undefined, homedir: '/nonexistent', promptSecret: async () => '', debug: () => {}}
+      const ctx = {
+        env: {},
+        findExecutable: () => undefined,
+        homedir: '/nonexistent',
+        items: itemCodec,
+        promptSecret: async () => '',
+        debug: () => {},
+      }
       expect(await backend!.descriptor.isAvailable(ctx)).to.deep.equal({available: true})
       const keyring = await backend!.descriptor.open(ctx)
       await keyring.set({key: 'work', data: new Uint8Array([1, 2, 3])})
       expect([...(await keyring.get('work')).data]).to.deep.equal([1, 2, 3])
       const [prompt] = await registry.prompts()
-      expect(await prompt!.descriptor.create({env: {}, debug: () => {}})('arn:aws:iam::111111111111:mfa/me')).to.equal('123456')
+      expect(
+        await prompt!.descriptor.create({env: {}, findExecutable: () => undefined, debug: () => {}})('arn:aws:iam::111111111111:mfa/me'),
+      ).to.equal('123456')
     })
   })
 
