@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import nodeJose from 'node-jose'
 
 import {DBusClient} from '../../plugins/backend-keyring/src/dbus/client.ts'
+import {BARE_BUS_CONFIG, waitForBusName} from '../../plugins/backend-keyring/test/support/session.ts'
 import {generateKey, gpgHome, passCli, passEnv, type GpgHome} from '../../plugins/backend-pass/test/support.ts'
 import {repoRoot, type Sandbox} from '../helpers/cli.ts'
 
@@ -136,10 +137,15 @@ export class SecretServiceSession {
     mkdirSync(runtime, {mode: 0o700, recursive: true})
     // The shell reports the bus address once the daemon is up, then holds the session open
     // until its stdin closes.
+    // The bus activates nothing: gnome-keyring can reach no system prompter (a call that would need
+    // one fails at once instead of hanging) and no second daemon is started by an early call.
+    const busConfig = join(root, 'keyring-bus.conf')
+    writeFileSync(busConfig, BARE_BUS_CONFIG)
     const script = `printf '%s' "$PW" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null || exit 97
+${waitForBusName(SECRETS)}
 echo "BUS=$DBUS_SESSION_BUS_ADDRESS"
 exec cat >/dev/null`
-    const child = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
+    const child = spawn('dbus-run-session', [`--config-file=${busConfig}`, '--', 'sh', '-c', script], {
       env: {PATH: process.env.PATH, HOME: home, XDG_RUNTIME_DIR: runtime, LANG: 'C.UTF-8', PW: 'e2e login password'},
       stdio: ['pipe', 'pipe', 'pipe'],
     })

@@ -31,8 +31,10 @@ export function missingCommands(): string[] {
   return COMMANDS.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status !== 0)
 }
 
-// A session bus that activates nothing: no Secret Service can appear on it.
-const BARE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+// A session bus that activates nothing: no Secret Service can appear on it unless the session starts
+// one, and gnome-keyring cannot reach a system prompter, so anything that would ask one fails at once
+// instead of waiting for a dialog nobody can answer.
+export const BARE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -43,15 +45,35 @@ const BARE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus B
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+  <!-- The standard session bus's limits: dbus-daemon's built-in defaults allow too few connections per user. -->
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
+  <limit name="max_completed_connections">100000</limit>
+  <limit name="max_incomplete_connections">10000</limit>
+  <limit name="max_connections_per_user">100000</limit>
+  <limit name="max_names_per_connection">50000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
 </busconfig>
 `
 
 // The daemon reads its login password on stdin; HOME and XDG_RUNTIME_DIR are fresh so no
-// keyring of the machine's user is touched or reused.
+// keyring of the machine's user is touched or reused. The tests start once the daemon owns its
+// bus name (the bus activates nothing, so an early call would find no service).
 const WITH_KEYRING = `
 printf '%s' "$VAULT_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null || exit 97
+${waitForBusName('org.freedesktop.secrets')}
 "$@"
 `
+
+/** A shell loop that returns once `name` has an owner on the session bus (exit 98 after a minute). */
+export function waitForBusName(name: string): string {
+  return `tries=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:${name} 2>/dev/null | grep -q 'boolean true'; do
+  tries=$((tries + 1)); [ $tries -ge 600 ] && exit 98; sleep 0.1
+done`
+}
 
 export interface SessionOptions {
   specs: string[]
@@ -74,12 +96,9 @@ export async function runInSession(options: SessionOptions): Promise<SessionRun>
     const runtime = join(scratch, 'runtime')
     await Promise.all([mkdirPrivate(home), mkdirPrivate(runtime)])
     const report = join(scratch, 'report.json')
-    const sessionArgs: string[] = []
-    if (!options.keyring) {
-      const config = join(scratch, 'bus.conf')
-      await writeFile(config, BARE_BUS_CONFIG)
-      sessionArgs.push(`--config-file=${config}`)
-    }
+    const config = join(scratch, 'bus.conf')
+    await writeFile(config, BARE_BUS_CONFIG)
+    const sessionArgs = [`--config-file=${config}`]
     const inner = [
       process.execPath,
       mocha,
