@@ -25,7 +25,11 @@ export default class Add extends VaultCommand<typeof Add> {
 
   static override flags = {
     'add-config': Flags.boolean({allowNo: true, default: true, description: "Add a profile to ~/.aws/config if one doesn't exist"}),
-    env: Flags.boolean({default: false, description: 'Read the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'}),
+    env: Flags.boolean({
+      allowNo: true,
+      default: false,
+      description: 'Read the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    }),
   }
 
   static override examples = ['<%= config.bin %> add work', 'AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… <%= config.bin %> add work --env']

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
+import {credentialFlags, toVaultError, VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
 import {childEnvironment, defaultShell} from '../lib/exec/environment.ts'
 import {exitLikeChild, runChild, type ChildOutcome} from '../lib/exec/run-child.ts'
@@ -13,6 +13,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
   static override description =
     'Without a command, starts $SHELL. Use `--` before a command that has flags of its own: vault exec work -- aws s3 ls --region eu-west-1'
 
+  static override usage = '<%= command.id %> [FLAGS] PROFILE [--] [COMMAND [ARGS...]]'
   static override strict = false
   static override args = {
     profile: Args.string({description: 'Name of the profile', required: true}),
@@ -26,6 +27,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
       description: 'Print credentials as credential_process JSON instead of running a command',
     }),
     'ecs-server': Flags.boolean({
+      allowNo: true,
       aliases: ['server'],
       char: 's',
       default: false,
@@ -33,6 +35,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
         'Serve credentials to the command from an ECS credential server on 127.0.0.1 (SDKs and the AWS CLI read AWS_CONTAINER_CREDENTIALS_FULL_URI); refreshed while the command runs. --server is an alias',
     }),
     'ec2-server': Flags.boolean({
+      allowNo: true,
       default: false,
       description:
         'Serve credentials to the command from an EC2 instance metadata server (IMDSv1 and v2), announced in AWS_EC2_METADATA_SERVICE_ENDPOINT',
@@ -40,7 +43,11 @@ export default class Exec extends VaultCommand<typeof Exec> {
     'ec2-address': Flags.string({
       description: 'Loopback address and port of the EC2 metadata server (default 127.0.0.1:9099; port 0 picks a free one)',
     }),
-    lazy: Flags.boolean({default: false, description: 'With a server, fetch credentials at the first request instead of at start'}),
+    lazy: Flags.boolean({
+      allowNo: true,
+      default: false,
+      description: 'With a server, fetch credentials at the first request instead of at start',
+    }),
   }
 
   static override examples = [
@@ -60,7 +67,11 @@ export default class Exec extends VaultCommand<typeof Exec> {
       this.commandLine = this.argv.slice(separator + 1)
       this.argv = this.argv.slice(0, separator)
     }
-    await super.init()
+    try {
+      await super.init()
+    } catch (error) {
+      throw separator === -1 ? withSeparatorHint(error, this.argv, Exec.flags) : error
+    }
     if (separator === -1) this.commandLine = this.rest
   }
 
@@ -156,4 +167,39 @@ export default class Exec extends VaultCommand<typeof Exec> {
       await served.server.close()
     }
   }
+}
+
+/**
+ * `vault exec work sh -c '…'`: the child's own flags reach vault's parser. When the unknown flag
+ * comes after the command to run, the fix is a `--` before that command: say so, with the line.
+ */
+function withSeparatorHint(error: unknown, argv: readonly string[], flags: Record<string, {type: string; char?: string}>): unknown {
+  const message = error instanceof Error ? error.message : ''
+  if (!/Nonexistent flags?:/.test(message)) return error
+  const takesValue = new Set<string>()
+  for (const [name, flag] of Object.entries({...VaultCommand.baseFlags, ...flags})) {
+    if (flag.type !== 'option') continue
+    takesValue.add(`--${name}`)
+    if (flag.char) takesValue.add(`-${flag.char}`)
+  }
+  let positionals = 0
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index] as string
+    if (token.startsWith('-')) {
+      if (takesValue.has(token)) index++
+      continue
+    }
+    positionals++
+    if (positionals === 2) {
+      const quoted = (words: readonly string[]) => words.map(shellQuote).join(' ')
+      const line = `vault exec ${quoted(argv.slice(0, index))} -- ${quoted(argv.slice(index))}`
+      const usage = toVaultError(error, 'exec')
+      return new VaultError('USAGE', usage.message, {cause: error, suggestions: [`put \`--\` before the command to run: ${line}`]})
+    }
+  }
+  return error
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
 }

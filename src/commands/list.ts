@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
+import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {formatColumns} from '../lib/output/columns.ts'
@@ -31,16 +32,17 @@ export default class List extends VaultCommand<typeof List> {
   static override aliases = ['ls']
   static override enableJsonFlag = true
   static override flags = {
-    credentials: Flags.boolean({
-      default: false,
-      description: 'Show only the profiles with stored credentials',
-      exclusive: ['profiles', 'sessions'],
-    }),
-    profiles: Flags.boolean({default: false, description: 'Show only the profile names', exclusive: ['credentials', 'sessions']}),
-    sessions: Flags.boolean({default: false, description: 'Show only the session names', exclusive: ['credentials', 'profiles']}),
+    credentials: Flags.boolean({allowNo: true, default: false, description: 'Show only the profiles with stored credentials'}),
+    profiles: Flags.boolean({allowNo: true, default: false, description: 'Show only the profile names'}),
+    sessions: Flags.boolean({allowNo: true, default: false, description: 'Show only the session names'}),
   }
 
   protected async execute(): Promise<ListResult> {
+    // Not oclif's `exclusive`, which also counts kingpin's negations (`--no-profiles --sessions`).
+    const chosen = (['credentials', 'profiles', 'sessions'] as const).filter((flag) => this.flags[flag])
+    if (chosen.length > 1) {
+      throw new VaultError('USAGE', `--${chosen[0]} and --${chosen[1]} cannot be used together`, {suggestions: ['see `vault list --help`']})
+    }
     const mode = this.flags.profiles ? 'profiles' : this.flags.credentials ? 'credentials' : this.flags.sessions ? 'sessions' : 'table'
     const config = await this.awsConfig()
     const profileNames = config.profileNames()

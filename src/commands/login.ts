@@ -26,7 +26,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     ...credentialFlags,
     duration: Flags.string({char: 'd', description: 'Duration of the assume-role or federated session, e.g. 1h, 90m (default 1h)'}),
     path: Flags.string({description: 'The console page to open, e.g. s3/home or ec2/v2/home'}),
-    stdout: Flags.boolean({char: 's', default: false, description: 'Print the login URL instead of opening a browser'}),
+    stdout: Flags.boolean({allowNo: true, char: 's', default: false, description: 'Print the login URL instead of opening a browser'}),
   }
 
   static override examples = [

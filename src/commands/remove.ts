@@ -22,7 +22,7 @@ export default class Remove extends VaultCommand<typeof Remove> {
   }
 
   static override flags = {
-    force: Flags.boolean({char: 'f', default: false, description: 'Remove without asking'}),
+    force: Flags.boolean({allowNo: true, char: 'f', default: false, description: 'Remove without asking'}),
   }
 
   protected async execute(): Promise<RemoveResult> {

@@ -28,7 +28,12 @@ The task list goes to stderr; with --json only the result is printed.`
 
   static override flags = {
     'mfa-token': Flags.string({char: 't', description: 'The MFA code to use'}),
-    'no-session': Flags.boolean({char: 'n', default: false, description: 'Use the stored key for IAM calls: no session or role'}),
+    'no-session': Flags.boolean({
+      allowNo: true,
+      char: 'n',
+      default: false,
+      description: 'Use the stored key for IAM calls: no session or role',
+    }),
     wait: Flags.string({
       default: '1m',
       description: 'How long to wait for IAM: for the new key to work, and to delete a key (retried meanwhile)',

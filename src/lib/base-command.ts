@@ -27,7 +27,7 @@ export type {CredentialFlagValues, ProfileCredentialProvider, ProfileCredentials
 export const credentialFlags = {
   duration: Flags.string({char: 'd', description: 'Duration of the temporary or assume-role session, e.g. 1h, 90m (default 1h)'}),
   'mfa-token': Flags.string({char: 't', description: 'The MFA code to use'}),
-  'no-session': Flags.boolean({char: 'n', default: false, description: 'Skip creating an STS session with GetSessionToken'}),
+  'no-session': Flags.boolean({allowNo: true, char: 'n', default: false, description: 'Skip creating an STS session with GetSessionToken'}),
   region: Flags.string({description: 'The AWS region'}),
 }
 
@@ -38,33 +38,29 @@ export const credentialFlags = {
 export abstract class VaultCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     backend: Flags.string({description: 'Secret backend to use (see `vault backends`)', env: 'AWS_VAULT_BACKEND', helpGroup: 'GLOBAL'}),
-    debug: Flags.boolean({description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({allowNo: true, description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
     'file-dir': Flags.string({
       description: 'Directory for the "file" backend',
       env: 'AWS_VAULT_FILE_DIR',
-      helpGroup: 'GLOBAL',
-      hidden: true,
+      helpGroup: 'BACKEND',
     }),
-    keychain: Flags.string({description: 'Name of the macOS keychain', env: 'AWS_VAULT_KEYCHAIN_NAME', helpGroup: 'GLOBAL', hidden: true}),
-    'pass-cmd': Flags.string({description: 'Name of the pass executable', env: 'AWS_VAULT_PASS_CMD', helpGroup: 'GLOBAL', hidden: true}),
+    keychain: Flags.string({description: 'Name of the macOS keychain', env: 'AWS_VAULT_KEYCHAIN_NAME', helpGroup: 'BACKEND'}),
+    'pass-cmd': Flags.string({description: 'Name of the pass executable', env: 'AWS_VAULT_PASS_CMD', helpGroup: 'BACKEND'}),
     'pass-dir': Flags.string({
       description: 'pass password store directory',
       env: 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
-      helpGroup: 'GLOBAL',
-      hidden: true,
+      helpGroup: 'BACKEND',
     }),
     'pass-prefix': Flags.string({
       description: 'Prefix for the pass entries',
       env: 'AWS_VAULT_PASS_PREFIX',
-      helpGroup: 'GLOBAL',
-      hidden: true,
+      helpGroup: 'BACKEND',
     }),
     prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: 'AWS_VAULT_PROMPT', helpGroup: 'GLOBAL'}),
     'secret-service-collection': Flags.string({
       description: 'Secret Service collection name',
       env: 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
-      helpGroup: 'GLOBAL',
-      hidden: true,
+      helpGroup: 'BACKEND',
     }),
   }
 
@@ -205,7 +201,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   protected override toErrorJson(error: unknown): unknown {
-    const vaultError = toVaultError(error)
+    const vaultError = toVaultError(error, this.id)
     return {
       code: vaultError.code,
       message: redactSecrets(vaultError.message),
@@ -220,7 +216,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       process.exitCode = error.oclif?.exit ?? 0
       return
     }
-    const vaultError = toVaultError(error)
+    const vaultError = toVaultError(error, this.id)
     process.exitCode = vaultError.exitCode
     if (this.jsonEnabledSafe()) {
       this.logJson(this.toErrorJson(vaultError))
@@ -261,7 +257,8 @@ function guardEarlyExit(): void {
   if (exitGuarded) return
   exitGuarded = true
   process.once('exit', (code) => {
-    if (unfinishedCommands === 0 || (code !== 0 && code !== UNSETTLED_AWAIT)) return
+    // A closed stdout ends vault on purpose (bin/run.js): the reader has what it wanted.
+    if (unfinishedCommands === 0 || process.stdout.destroyed || (code !== 0 && code !== UNSETTLED_AWAIT)) return
     process.exitCode = ExitCode.failure
     const how = code === 0 ? 'a plugin calling process.exit?' : 'waiting for an answer that could never come, from a plugin?'
     process.stderr.write(`vault: the process was ended before the command finished (${how})\n`)
@@ -271,7 +268,7 @@ function guardEarlyExit(): void {
 const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])
 
 /** Every failure becomes a VaultError: ours as they are, plugins' by their code, oclif's usage errors, the rest internal. */
-export function toVaultError(error: unknown): VaultError {
+export function toVaultError(error: unknown, commandId?: string): VaultError {
   if (error instanceof VaultError) return error
   const code = errorCode(error)
   const message = error instanceof Error ? error.message : String(error)
@@ -285,7 +282,8 @@ export function toVaultError(error: unknown): VaultError {
       .map((line) => line.trim())
       .filter(Boolean)
     const firstLine = (lines[0]?.endsWith(':') ? lines[1] : lines[0]) ?? message
-    return new VaultError('USAGE', firstLine, {cause: error, suggestions: ['see `vault <command> --help`']})
+    const help = commandId ? `vault ${commandId.replaceAll(':', ' ')} --help` : 'vault help'
+    return new VaultError('USAGE', firstLine, {cause: error, suggestions: [`see \`${help}\``]})
   }
   return new VaultError('INTERNAL', `unexpected error: ${message}`, {
     cause: error,

@@ -81,6 +81,19 @@ mfa_process = ${script}
     expect(asked()).to.equal(1)
   })
 
+  it("answers aws-vault's global flags before the command too, still without loading oclif", async () => {
+    const first = await world.credentials('alice')
+    const argv = ['--backend', 'file', `--file-dir=${world.sandbox.keysDir}`, 'exec', 'alice', '--json']
+    const watched = await runNode(['--import', watchModules, vaultBin, ...argv], {
+      cwd: world.sandbox.home,
+      env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, AWS_VAULT_BACKEND: 'no-such-backend', AWS_VAULT_FILE_DIR: undefined}),
+    })
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.equal('oclif-modules=0')
+    expect(JSON.parse(watched.stdout)).to.deep.equal(first)
+    expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
+  })
+
   it('leaves a cold cache to the full command having called nothing and asked nothing', async () => {
     const probed = await runProbe(['exec', 'alice', '--json'])
     expect(probed).to.include({code: 0, stderr: 'answered=false', stdout: ''})

@@ -6,6 +6,7 @@
 import {credentialProcessJson} from '../output/credential-formats.ts'
 import {bundledHooks} from '../registry/bundled-hooks.ts'
 import {globalFlagVariables, VaultContext, type GlobalFlagValues} from '../vault-context.ts'
+import {startPathRequest} from './argv.ts'
 
 /** Thrown where the full command has work to do that this path must not start. */
 class LeftToFullCommand extends Error {}
@@ -13,22 +14,14 @@ class LeftToFullCommand extends Error {}
 // oclif runs hooks for these events around every command: this path would skip them.
 const eventsAroundCommands = ['init', 'prerun', 'preparse', 'finally']
 
-/** The profile, when argv is exactly `exec <profile> --json` (or `-j`). */
-export function cachedExecProfile(argv: readonly string[]): string | undefined {
-  const [command, profile, json, ...more] = argv
-  if (command !== 'exec' || (json !== '--json' && json !== '-j') || more.length > 0) return undefined
-  if (!profile || profile.startsWith('-')) return undefined
-  return profile
-}
-
 /**
  * Prints the credential_process JSON of a live cached session and returns true, or returns false
  * having printed nothing.
  */
 export async function execJsonFromCache(root: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const name = cachedExecProfile(argv)
+  const request = startPathRequest(argv)
   // AWS_VAULT: a nested session, an error the full command words. DEBUG: oclif's own debug output.
-  if (name === undefined || env.AWS_VAULT || env.DEBUG || env.VAULT_DEBUG) return false
+  if (request === undefined || env.AWS_VAULT || env.DEBUG || env.VAULT_DEBUG) return false
   const hooks = bundledHooks(root, env)
   if (!hooks) return false
   for (const [event, plugins] of hooks.events) {
@@ -42,6 +35,8 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
     // As oclif reads a flag's `env`: only a non-empty value counts.
     if (env[variable]) flags[flag as keyof GlobalFlagValues] = env[variable]
   }
+  // A flag on the command line wins over its variable, as in oclif.
+  Object.assign(flags, request.flags)
   const context = new VaultContext({
     debug: () => {},
     flags,
@@ -60,7 +55,7 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
   process.once('beforeExit', ranDry)
   try {
     const credentials = await Promise.race([
-      context.profileCredentialProvider(name, {'no-session': false}).then(({provider}) => provider()),
+      context.profileCredentialProvider(request.profile, {'no-session': false}).then(({provider}) => provider()),
       dry,
     ])
     if (!credentials || warnings.length > 0) return false

@@ -1,0 +1,83 @@
+import {expect} from 'chai'
+
+import {normalizeArgv, startPathRequest} from '../../../src/lib/start/argv.ts'
+
+describe('normalizeArgv: aws-vault global flags before the command', () => {
+  const cases: [string[], string[]][] = [
+    [
+      ['--debug', '--backend=file', 'exec', 'work', '--', 'true'],
+      ['exec', '--debug', '--backend=file', 'work', '--', 'true'],
+    ],
+    [
+      ['--backend', 'pass', 'list'],
+      ['list', '--backend=pass'],
+    ],
+    [
+      ['--no-debug', '--prompt', 'terminal', '--file-dir', '/k', 'add', 'p'],
+      ['add', '--no-debug', '--prompt=terminal', '--file-dir=/k', 'p'],
+    ],
+    [
+      ['--pass-dir', '/s', '--pass-cmd=gopass', '--pass-prefix', 'aws', 'list'],
+      ['list', '--pass-dir=/s', '--pass-cmd=gopass', '--pass-prefix=aws'],
+    ],
+    [
+      ['--keychain', 'k', '--secret-service-collection', 'c', 'list'],
+      ['list', '--keychain=k', '--secret-service-collection=c'],
+    ],
+    // A value that looks like a flag is still the value, as kingpin reads it.
+    [
+      ['--pass-prefix', '-x', 'list'],
+      ['list', '--pass-prefix=-x'],
+    ],
+    // An unknown flag moves as one token: the command's parser names it.
+    [
+      ['--bogus', 'list'],
+      ['list', '--bogus'],
+    ],
+  ]
+  for (const [input, expected] of cases) {
+    it(`${input.join(' ')} → ${expected.join(' ')}`, () => {
+      expect(normalizeArgv(input)).to.deep.equal(expected)
+    })
+  }
+
+  it('leaves argv that starts with the command, or holds no command, as it is', () => {
+    for (const argv of [
+      ['exec', 'work', '--backend', 'file', '--', 'x'],
+      ['--backend', 'file'],
+      ['--help', 'exec'],
+      ['-h'],
+      ['--version'],
+      ['--debug', '--', 'list'],
+      [],
+    ]) {
+      expect(normalizeArgv(argv)).to.deep.equal(argv)
+    }
+  })
+})
+
+describe('startPathRequest: the only form the start path answers', () => {
+  it('takes exec <profile> --json, with global settings as normalizeArgv writes them', () => {
+    expect(startPathRequest(['exec', 'p', '--json'])).to.deep.equal({flags: {}, profile: 'p'})
+    expect(startPathRequest(['exec', 'p', '-j'])).to.deep.equal({flags: {}, profile: 'p'})
+    expect(startPathRequest(normalizeArgv(['--backend', 'file', '--file-dir=/k', 'exec', 'p', '--json']))).to.deep.equal({
+      flags: {backend: 'file', 'file-dir': '/k'},
+      profile: 'p',
+    })
+  })
+
+  it('leaves everything else to the full command', () => {
+    for (const argv of [
+      ['exec', '--debug', 'p', '--json'],
+      ['exec', '--json', 'p'],
+      ['exec', 'p', '--', 'x', '--json'],
+      ['exec', '--', '--json'],
+      ['exec', '--backend=', 'p', '--json'],
+      ['exec', '--region=eu-west-1', 'p', '--json'],
+      ['exec', 'p', 'q', '--json'],
+      ['export', 'p', '--json'],
+    ]) {
+      expect(startPathRequest(argv), argv.join(' ')).to.equal(undefined)
+    }
+  })
+})
