@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
 import {addProfile, resolveProfile} from '../lib/config/index.ts'
+import {checkProfileName} from '../lib/config/profile-name.ts'
 import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
@@ -36,6 +37,8 @@ export default class Add extends VaultCommand<typeof Add> {
 
   protected async execute(): Promise<AddResult> {
     const name = this.args.profile
+    // Before anything is stored: a name the config cannot hold would leave keys under it.
+    checkProfileName(name)
     const env = this.vaultEnv
     const config = await this.awsConfig()
     if (config.hasProfile(name)) {

@@ -5,6 +5,7 @@ import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {formatColumns} from '../lib/output/columns.ts'
+import {printable} from '../lib/output/printable.ts'
 import {formatRemaining} from '../lib/output/remaining.ts'
 
 export interface ListedSession {
@@ -82,10 +83,10 @@ export default class List extends VaultCommand<typeof List> {
   protected override render(result: ListResult): void {
     switch (result.mode) {
       case 'profiles':
-        for (const entry of result.profiles) this.log(entry.profile ?? '')
+        for (const entry of result.profiles) this.log(printable(entry.profile ?? ''))
         return
       case 'credentials':
-        for (const entry of result.profiles) this.log(entry.credentials ?? '')
+        for (const entry of result.profiles) this.log(printable(entry.credentials ?? ''))
         return
       case 'sessions':
         for (const session of result.sessions) this.log(sessionLabel(session))
@@ -95,8 +96,8 @@ export default class List extends VaultCommand<typeof List> {
           ['Profile', 'Credentials', 'Sessions'],
           ['=======', '===========', '========'],
           ...result.profiles.map((entry) => [
-            entry.profile ?? '-',
-            entry.credentials ?? '-',
+            entry.profile === null ? '-' : printable(entry.profile),
+            entry.credentials === null ? '-' : printable(entry.credentials),
             entry.sessions.map((session) => `${session.type}:${formatRemaining(session.remainingSeconds)}`).join(', ') || '-',
           ]),
         ]
@@ -108,5 +109,5 @@ export default class List extends VaultCommand<typeof List> {
 
 function sessionLabel(session: ListedSession): string {
   const mfa = session.mfaSerial ? ' (mfa)' : ''
-  return `${session.type} ${session.profile}${mfa} ${formatRemaining(session.remainingSeconds)}`
+  return `${session.type} ${printable(session.profile)}${mfa} ${formatRemaining(session.remainingSeconds)}`
 }

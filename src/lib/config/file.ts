@@ -1,8 +1,8 @@
-import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {VaultError} from '../errors.ts'
 import {parseSections} from './parse.ts'
+import {isNotRegularFile, readRegularFile} from './regular-file.ts'
 import {type ConfigSection, profileHeader} from './section.ts'
 
 /** The keys aws-vault maps from a profile section; a `[default]` with none of them is not listed. */
@@ -111,10 +111,15 @@ export async function loadConfigFile(env: Readonly<Record<string, string | undef
   const path = configPath(env, homedir)
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = (await readRegularFile(path)).text
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return new AwsConfigFile(path, [], false)
+    if (isNotRegularFile(error)) {
+      throw new VaultError('CONFIG_INVALID', `the AWS config file ${path} is not a regular file (it is ${error.kind})`, {
+        suggestions: ['point AWS_CONFIG_FILE at a regular file'],
+      })
+    }
     throw new VaultError('CONFIG_INVALID', `cannot read the AWS config file ${path} (${code ?? String(error)})`, {
       cause: error,
       suggestions: ['check that the file is readable, or point AWS_CONFIG_FILE at another file'],

@@ -1,9 +1,12 @@
-import {mkdir, readFile, realpath, stat} from 'node:fs/promises'
+import {mkdir, realpath} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {VaultError} from '../errors.ts'
+import {withLock} from '../lock/index.ts'
 import {writeFileAtomic} from './atomic-write.ts'
 import {parseConfig} from './file.ts'
+import {checkProfileName} from './profile-name.ts'
+import {isNotRegularFile, readRegularFile} from './regular-file.ts'
 import {profileHeader} from './section.ts'
 
 /**
@@ -18,6 +21,14 @@ export async function addProfile(path: string, name: string, keys: Readonly<Reco
 
   // Write through a symlink (dotfile managers link ~/.aws/config) rather than replacing it.
   const target = await realpath(path).catch(() => path)
+  // Concurrent vault processes each read, append and rename: without the lock, the last rename
+  // would drop the sections the others added. Read again under it, then replace atomically.
+  return withLock(`the AWS config file ${target}`, () => appendSection(path, target, name, lines), {timeoutMs: configLockTimeoutMs})
+}
+
+const configLockTimeoutMs = 60_000
+
+async function appendSection(path: string, target: string, name: string, lines: string[]): Promise<boolean> {
   const existing = await readExisting(target)
   if (existing !== undefined && parseConfig(existing.text, path).hasProfile(name)) return false
 
@@ -45,23 +56,20 @@ interface ExistingFile {
 
 async function readExisting(path: string): Promise<ExistingFile | undefined> {
   try {
-    const [text, stats] = await Promise.all([readFile(path, 'utf8'), stat(path)])
+    const {text, stats} = await readRegularFile(path)
     return {gid: stats.gid, mode: stats.mode & 0o7777, text, uid: stats.uid}
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if (isNotRegularFile(error)) {
+      throw new VaultError('CONFIG_INVALID', `the AWS config file ${path} is not a regular file (it is ${error.kind})`, {
+        suggestions: ['point AWS_CONFIG_FILE at a regular file'],
+      })
+    }
     throw new VaultError(
       'CONFIG_INVALID',
       `cannot read the AWS config file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       {cause: error},
     )
-  }
-}
-
-function checkProfileName(name: string): void {
-  if (name === '' || name !== name.trim() || /[\]\r\n]/.test(name)) {
-    throw new VaultError('USAGE', `"${name}" cannot be a profile name in the AWS config file`, {
-      suggestions: ['use a name without "]", line breaks or surrounding spaces'],
-    })
   }
 }
 

@@ -1,8 +1,9 @@
-import {open, readFile, realpath, stat} from 'node:fs/promises'
+import {open, realpath} from 'node:fs/promises'
 
 import type {Credentials} from '../plugin-api/index.ts'
 
 import {writeFileAtomic} from '../config/atomic-write.ts'
+import {isNotRegularFile, readRegularFile} from '../config/regular-file.ts'
 import {VaultError} from '../errors.ts'
 import type {CredentialStore} from '../keyring/credential-store.ts'
 import {readCredentialsFile, withoutKeys, type SkippedSection} from './credentials-file.ts'
@@ -129,10 +130,15 @@ interface FileText {
 
 async function readText(path: string): Promise<FileText> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
-    return {text, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid}
+    const {text, stats} = await readRegularFile(path)
+    return {text, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    if (isNotRegularFile(error)) {
+      throw new VaultError('IMPORT_FAILED', `${path} is not a regular file (it is ${error.kind})`, {
+        suggestions: ['name the shared credentials file with --file or AWS_SHARED_CREDENTIALS_FILE'],
+      })
+    }
     if (code === 'ENOENT') {
       throw new VaultError('CREDENTIALS_NOT_FOUND', `no shared credentials file at ${path}`, {
         suggestions: ['name the file with --file or AWS_SHARED_CREDENTIALS_FILE'],

@@ -72,7 +72,7 @@ describe('loadConfigFile', () => {
     }
   })
 
-  it('an unreadable path (a directory) is CONFIG_INVALID', async () => {
+  it('a path that is not a regular file (a directory) is CONFIG_INVALID', async () => {
     try {
       await loadConfigFile({AWS_CONFIG_FILE: home}, home)
       expect.fail('should throw')
@@ -80,7 +80,7 @@ describe('loadConfigFile', () => {
       expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
       expect((error as Error).message)
         .to.contain(home)
-        .and.to.contain('EISDIR')
+        .and.to.contain('not a regular file (it is a directory)')
     }
   })
 })

@@ -1,0 +1,17 @@
+const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+const unprintableAll = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]/gu
+const named: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\'}
+
+/**
+ * A name as it can be shown on one terminal line: unchanged when it is plain, otherwise quoted
+ * with its line breaks, escapes and other invisible characters spelled out, so a name stored by
+ * another program can neither span two lines nor move the cursor.
+ */
+export function printable(text: string): string {
+  if (!unprintable.test(text)) return text
+  const escaped = text.replace(
+    unprintableAll,
+    (character) => named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )
+  return `"${escaped}"`
+}
