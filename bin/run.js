@@ -1,39 +1,16 @@
 #!/usr/bin/env node
-// Node's on-disk compile cache saves most of the parse time on every run after the first.
-import {enableCompileCache} from 'node:module'
-import {fileURLToPath} from 'node:url'
-
-enableCompileCache?.()
-
-// A reader that has all it wants closes the pipe (`vault list --profiles | head -1`): a normal end
-// of the command, not an error, and no write still waiting on the pipe may keep vault from ending.
-process.stdout.on('error', (error) => {
-  if (error.code !== 'EPIPE') throw error
-  process.exit(process.exitCode ?? 0)
-})
-
-let argv = process.argv.slice(2)
-// aws-vault's global flags may come before the command (`vault --backend=file exec work`): moved
-// behind it once, here, so oclif and the start path see one form (src/lib/start/argv.ts).
-if (argv[0]?.startsWith('-')) {
-  const {normalizeArgv} = await import('../dist/lib/start/argv.js')
-  argv = normalizeArgv(argv)
-  process.argv.splice(2, process.argv.length - 2, ...argv)
-}
-
-// credential_process runs `vault exec <profile> --json` before every AWS call: a live cached
-// session is answered before oclif loads (src/lib/start/exec-json.ts); otherwise, and for every
-// other command, the full CLI runs.
-let answered = false
-if (argv[0] === 'exec' && (argv.at(-1) === '--json' || argv.at(-1) === '-j')) {
-  const {execJsonFromCache} = await import('../dist/lib/start/exec-json.js')
-  answered = await execJsonFromCache(fileURLToPath(new URL('..', import.meta.url)), argv).catch(() => false)
-}
-
-if (!answered) {
-  // The entry points only, not @oclif/core's index, which loads (and runs) more than a command needs.
-  const [{execute}, {settings}] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')])
-  // vault ships compiled JavaScript only: skip oclif's search for TypeScript sources on every hook.
-  settings.enableAutoTranspile = false
-  await execute({args: argv, dir: import.meta.url})
+// Only syntax that old Node versions parse: on a Node older than vault needs, this file runs anyway and
+// says so in one line, instead of failing on something further down.
+const major = Number(process.versions.node.split('.')[0])
+if (major < 22) {
+  process.stderr.write(
+    'vault needs Node.js 22 or newer, and ' +
+      process.execPath +
+      ' is ' +
+      process.version +
+      ': install Node.js >= 22, or the standalone vault build, which brings its own Node.js.\n',
+  )
+  process.exitCode = 1
+} else {
+  await import('./main.js')
 }
