@@ -1,5 +1,5 @@
 // Runs the suite by group: `node scripts/test.ts unit` (no build needed), `plugins`, `e2e`, `security`,
-// `compat`, or no group for all of them in one mocha run. Anything after `--` goes to mocha as is.
+// `compat`, `pack`, or no group for all of them in one mocha run. Anything after `--` goes to mocha as is.
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
 
@@ -9,6 +9,7 @@ const groups: Record<string, {specs: string[]; build: boolean}> = {
   e2e: {specs: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts'], build: true},
   security: {specs: ['test/security/**/*.test.ts'], build: true},
   compat: {specs: ['test/compat/**/*.test.ts'], build: true},
+  pack: {specs: ['test/pack/**/*.test.ts'], build: true},
 }
 
 const root = join(import.meta.dirname, '..')
