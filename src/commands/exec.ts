@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {credentialFlags, toVaultError, VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
-import {childEnvironment, defaultShell} from '../lib/exec/environment.ts'
+import {childEnvironment, defaultShell, refuseNestedSession} from '../lib/exec/environment.ts'
 import {exitLikeChild, runChild, type ChildOutcome} from '../lib/exec/run-child.ts'
 import {credentialProcessJson} from '../lib/output/credential-formats.ts'
 import {serverFlagProblem} from '../lib/server/validate.ts'
@@ -77,11 +77,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
 
   protected async execute(): Promise<void> {
     const env = this.vaultEnv
-    if (env.AWS_VAULT) {
-      throw new VaultError('NESTED_SESSION', `running in an existing vault subshell for "${env.AWS_VAULT}"`, {
-        suggestions: ["'exit' from the subshell, or unset AWS_VAULT to force"],
-      })
-    }
+    refuseNestedSession(env)
     const name = this.args.profile
     const serverMode = this.flags['ecs-server'] || this.flags['ec2-server']
     await this.checkServerFlags()

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
+import {refuseNestedSession} from '../lib/exec/environment.ts'
 import {exportFormats, formatCredentials} from '../lib/output/credential-formats.ts'
 
 export default class Export extends VaultCommand<typeof Export> {
@@ -18,6 +19,7 @@ export default class Export extends VaultCommand<typeof Export> {
   static override examples = ['eval "$(<%= config.bin %> export work --format export-env)"', '<%= config.bin %> export work --format json']
 
   protected async execute(): Promise<void> {
+    refuseNestedSession(this.vaultEnv)
     const name = this.args.profile
     const {credentials, profile} = await this.profileCredentials(name, this.flags)
     const format = this.flags.format as (typeof exportFormats)[number]

@@ -11,6 +11,8 @@ export interface RemoveResult {
   profile: string
   removed: boolean
   sessionsRemoved: number
+  /** --sessions-only: the credentials were left alone. */
+  sessionsOnly: boolean
 }
 
 export default class Remove extends VaultCommand<typeof Remove> {
@@ -22,24 +24,40 @@ export default class Remove extends VaultCommand<typeof Remove> {
   }
 
   static override flags = {
+    'sessions-only': Flags.boolean({
+      allowNo: true,
+      char: 's',
+      default: false,
+      description: "Only remove the profile's sessions and leave its credentials (aws-vault's older form of `vault clear <profile>`)",
+    }),
     force: Flags.boolean({allowNo: true, char: 'f', default: false, description: 'Remove without asking'}),
   }
 
   protected async execute(): Promise<RemoveResult> {
     const name = this.args.profile
     const keyring = await this.keyring()
+    const sessions = new SessionStore(keyring)
+    if (this.flags['sessions-only']) {
+      // As aws-vault: no question asked, and a profile without sessions is not an error.
+      const sessionsRemoved = await sessions.remove((session) => session.profileName === name)
+      return {profile: name, removed: false, sessionsOnly: true, sessionsRemoved}
+    }
     const credentials = new CredentialStore(keyring)
     if (!(await credentials.has(name))) throw missingCredentials(name)
     if (!this.flags.force) {
       const answer = (await promptLine(`Delete credentials for profile "${name}"? (y|N) `, 'a confirmation')).trim()
-      if (!/^y(es)?$/i.test(answer)) return {profile: name, removed: false, sessionsRemoved: 0}
+      if (!/^y(es)?$/i.test(answer)) return {profile: name, removed: false, sessionsOnly: false, sessionsRemoved: 0}
     }
     await credentials.remove(name)
-    const sessionsRemoved = await new SessionStore(keyring).remove((session) => session.profileName === name)
-    return {profile: name, removed: true, sessionsRemoved}
+    const sessionsRemoved = await sessions.remove((session) => session.profileName === name)
+    return {profile: name, removed: true, sessionsOnly: false, sessionsRemoved}
   }
 
   protected override render(result: RemoveResult): void {
+    if (result.sessionsOnly) {
+      this.log(`Deleted ${result.sessionsRemoved} sessions.`)
+      return
+    }
     if (!result.removed) return
     this.log('Deleted credentials.')
     if (result.sessionsRemoved > 0) this.log(`Deleted ${result.sessionsRemoved} sessions.`)

@@ -1,5 +1,6 @@
 import type {Credentials} from '../plugin-api/index.ts'
 
+import {VaultError} from '../errors.ts'
 import {credentialVariables} from '../output/credential-formats.ts'
 
 /** Variables a child must not inherit: they would point it at other credentials. */
@@ -40,4 +41,15 @@ export function childEnvironment(
 
 export function defaultShell(env: Readonly<Record<string, string | undefined>>): string {
   return env.SHELL || '/bin/sh'
+}
+
+/**
+ * Credentials handed out inside a vault subshell would be mixed with the ones it already holds:
+ * exec and export refuse there, as aws-vault does.
+ */
+export function refuseNestedSession(env: Readonly<Record<string, string | undefined>>): void {
+  if (!env.AWS_VAULT) return
+  throw new VaultError('NESTED_SESSION', `running in an existing vault subshell for "${env.AWS_VAULT}"`, {
+    suggestions: ["'exit' from the subshell, or unset AWS_VAULT to force"],
+  })
 }
