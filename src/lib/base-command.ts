@@ -8,7 +8,7 @@ import type {BackendContext, Keyring, MfaPrompt, PromptContext} from './plugin-a
 import type {AwsConfigFile} from './config/index.ts'
 import {errorCode, ErrorCodes, ExitCode, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
-import {redactSecrets} from './output/redact.ts'
+import {printable} from './output/redact.ts'
 import type {PluginRegistry} from './registry/index.ts'
 import {
   VaultContext,
@@ -190,7 +190,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   protected addWarning(warning: string): void {
-    const message = redactSecrets(warning)
+    const message = printable(warning)
     if (this.collectedWarnings.includes(message)) return
     this.collectedWarnings.push(message)
     if (!this.jsonEnabled()) process.stderr.write(`vault: warning: ${message}\n`)
@@ -204,9 +204,9 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     const vaultError = toVaultError(error, this.id)
     return {
       code: vaultError.code,
-      message: redactSecrets(vaultError.message),
+      message: printable(vaultError.message),
       status: vaultError.exitCode,
-      suggestions: vaultError.suggestions.map((suggestion) => redactSecrets(suggestion)),
+      suggestions: vaultError.suggestions.map((suggestion) => printable(suggestion)),
     }
   }
 
@@ -228,8 +228,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       const detail = vaultError.cause instanceof Error ? vaultError.cause : vaultError
       lines.push(detail.stack ?? '')
     }
-    // A plugin's error message may quote what it was handling.
-    process.stderr.write(`${redactSecrets(lines.join('\n'))}\n`)
+    // A plugin's error message may quote what it was handling, and a hostile server or config megabytes.
+    process.stderr.write(`${printable(lines.join('\n'))}\n`)
   }
 
   /** jsonEnabled() reads parsed flags; a parse failure happens before they exist. */

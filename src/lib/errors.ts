@@ -31,6 +31,7 @@ export const ErrorCodes = {
   STS_FAILED: 'failure',
   MFA_FAILED: 'failure',
   SOURCE_FAILED: 'failure',
+  CREDENTIALS_REFUSED: 'failure',
   LOCK_TIMEOUT: 'failure',
   PROMPT_UNKNOWN: 'usage',
   PROMPT_UNAVAILABLE: 'usage',

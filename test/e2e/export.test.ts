@@ -14,12 +14,12 @@ describe('vault export (built binary)', () => {
 
   after(() => sandbox.cleanup())
 
-  const expected = (prefix: string) =>
+  const expected = (prefix: string, quote = '') =>
     [
-      `${prefix}AWS_ACCESS_KEY_ID=${key.accessKeyId}`,
-      `${prefix}AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`,
-      `${prefix}AWS_REGION=eu-central-1`,
-      `${prefix}AWS_DEFAULT_REGION=eu-central-1`,
+      `${prefix}AWS_ACCESS_KEY_ID=${quote}${key.accessKeyId}${quote}`,
+      `${prefix}AWS_SECRET_ACCESS_KEY=${quote}${key.secretAccessKey}${quote}`,
+      `${prefix}AWS_REGION=${quote}eu-central-1${quote}`,
+      `${prefix}AWS_DEFAULT_REGION=${quote}eu-central-1${quote}`,
       '',
     ].join('\n')
 
@@ -29,9 +29,9 @@ describe('vault export (built binary)', () => {
     expect(result.stdout).to.equal(expected(''))
   })
 
-  it('prints export lines with --format export-env', async () => {
+  it('prints export lines, values single-quoted for the shell, with --format export-env', async () => {
     const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'export-env'])
-    expect(result.stdout).to.equal(expected('export '))
+    expect(result.stdout).to.equal(expected('export ', "'"))
   })
 
   it('prints an INI section with --format ini', async () => {

@@ -17,7 +17,14 @@ export interface ChildOutcome {
  */
 export function runChild(command: string, args: string[], env: Record<string, string>): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env, stdio: 'inherit'})
+    let child: ReturnType<typeof spawn>
+    try {
+      child = spawn(command, args, {env, stdio: 'inherit'})
+    } catch (error) {
+      // Node refuses some failures (an environment too large, E2BIG) before any 'error' event.
+      reject((error as NodeJS.ErrnoException).code === 'E2BIG' ? environmentTooLarge(command, args, env) : error)
+      return
+    }
     const forward = (signal: NodeJS.Signals) => {
       child.kill(signal)
     }
@@ -27,6 +34,10 @@ export function runChild(command: string, args: string[], env: Record<string, st
     }
     child.once('error', (error: NodeJS.ErrnoException) => {
       detach()
+      if (error.code === 'E2BIG') {
+        reject(environmentTooLarge(command, args, env))
+        return
+      }
       const reason = error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'not executable' : error.message
       reject(
         new VaultError('COMMAND_FAILED', `cannot run "${command}": ${reason}`, {
@@ -39,6 +50,25 @@ export function runChild(command: string, args: string[], env: Record<string, st
       resolve({code, signal})
     })
   })
+}
+
+/** The system refused the command line and environment as too large: say which part is. */
+function environmentTooLarge(command: string, args: string[], env: Record<string, string>): VaultError {
+  const [name, value] = Object.entries(env).reduce((largest, entry) => (entry[1].length > largest[1].length ? entry : largest), ['', ''])
+  const argumentsLength = args.reduce((sum, arg) => sum + arg.length, 0)
+  const culprit =
+    argumentsLength > value.length ? `its arguments (${argumentsLength} characters)` : `the variable ${name} (${value.length} characters)`
+  return new VaultError(
+    'COMMAND_FAILED',
+    `cannot run "${command}": its environment and arguments are too large (E2BIG): the largest part is ${culprit}`,
+    {
+      suggestions: [
+        name.startsWith('AWS_')
+          ? 'check the profile settings and credentials that fill it, e.g. region in ~/.aws/config'
+          : `shorten ${name}`,
+      ],
+    },
+  )
 }
 
 /** Ends vault the way the child ended: same exit code, or the same signal. */

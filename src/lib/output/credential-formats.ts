@@ -1,5 +1,7 @@
 import type {Credentials} from '../plugin-api/index.ts'
 
+import {VaultError} from '../errors.ts'
+import {credentialShapeProblem, regionProblem} from './credential-shape.ts'
 import {formatIso8601} from './iso8601.ts'
 
 export const exportFormats = ['env', 'export-env', 'ini', 'json'] as const
@@ -41,7 +43,26 @@ function iniSection(profileName: string, credentials: Credentials, region?: stri
   return [`[${profileName}]`, ...entries.map(([key, value]) => `${key.padEnd(width)} = ${value}`)].join('\n')
 }
 
+/**
+ * Single quotes as POSIX shells, zsh and fish read them alike. Checked values hold no quote or
+ * backslash (the one character fish reads differently inside single quotes), so this is belt and braces.
+ */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * What `vault export` prints, once the credentials and region are known to be shaped as AWS's:
+ * a value from a hostile STS or credential source must not become a command in
+ * `eval "$(vault export p --format export-env)"`, a line of its own in `.env` or INI, or JSON.
+ */
 export function formatCredentials(format: ExportFormat, profileName: string, credentials: Credentials, region?: string): string {
+  const problem = credentialShapeProblem(credentials) ?? (region === undefined ? undefined : regionProblem(region))
+  if (problem) {
+    throw new VaultError('CREDENTIALS_REFUSED', `refusing to print the credentials of profile "${profileName}": ${problem}`, {
+      suggestions: [`check what gives them: \`vault describe ${profileName}\` shows its chain`],
+    })
+  }
   switch (format) {
     case 'env':
       return credentialVariables(credentials, region)
@@ -49,7 +70,7 @@ export function formatCredentials(format: ExportFormat, profileName: string, cre
         .join('\n')
     case 'export-env':
       return credentialVariables(credentials, region)
-        .map(([name, value]) => `export ${name}=${value}`)
+        .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
         .join('\n')
     case 'ini':
       return iniSection(profileName, credentials, region)
