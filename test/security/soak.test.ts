@@ -66,6 +66,30 @@ describe('concurrency soak (built binary, emulator)', function () {
     world?.cleanup()
   })
 
+  /** Waits until the fast profile's held session is stale for vault, then asks again: a new session. */
+  async function renewFastSession(): Promise<{before: string; after: string}> {
+    const fast = async () => {
+      const result = await world.run(['exec', FAST, '--json', '--duration', '15m'], {
+        credentialsOnStdout: true,
+        timeoutMs: PROCESS_DEADLINE_MS,
+      })
+      expect(result.code, result.stderr).to.equal(0)
+      const credentials = JSON.parse(result.stdout) as {
+        AccessKeyId: string
+        Expiration: string
+        SecretAccessKey: string
+        SessionToken?: string
+      }
+      registerCredentials(credentials)
+      return credentials
+    }
+    const held = await fast()
+    // Stale once no more than MIN_TTL is left; expiry times are whole seconds, hence the extra second.
+    const staleAt = Date.parse(held.Expiration) - (15 * 60 - FAST_WINDOW_S) * 1000 + 1000
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, staleAt - Date.now())))
+    return {before: held.AccessKeyId, after: (await fast()).AccessKeyId}
+  }
+
   it(`${PROCESSES} processes at a time for ${SOAK_SECONDS} s: every process finishes, no item corrupt, no credential lost, one STS call per session expiry`, async function () {
     const operations: Operation[] = []
     const hung: string[] = []
@@ -136,6 +160,11 @@ describe('concurrency soak (built binary, emulator)', function () {
       const held = store.items.get(name)
       if (held) expect(held.AccessKeyID, `the keys of ${name}`).to.equal(aws.credentials(name).accessKeyId)
     }
+
+    // The fast profile's renewal, made certain: how often the soak happened to reach it depends on
+    // the machine's load, so after it one session of that profile is let expire and asked for again.
+    const renewed = await renewFastSession()
+    expect(renewed.before, 'a renewal hands out a new session').to.not.equal(renewed.after)
 
     // One STS call per session expiry or invalidation.
     const byKey = new Map([...STABLE, ...CHURN, FAST].map((name) => [aws.credentials(name).accessKeyId, name]))
