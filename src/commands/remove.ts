@@ -43,7 +43,7 @@ export default class Remove extends VaultCommand<typeof Remove> {
       return {profile: name, removed: false, sessionsOnly: true, sessionsRemoved}
     }
     const credentials = new CredentialStore(keyring)
-    if (!(await credentials.has(name))) throw missingCredentials(name)
+    if (!(await credentials.has(name))) throw await this.namingTheStore(missingCredentials(name))
     if (!this.flags.force) {
       const answer = (await promptLine(`Delete credentials for profile "${name}"? (y|N) `, 'a confirmation')).trim()
       if (!/^y(es)?$/i.test(answer)) return {profile: name, removed: false, sessionsOnly: false, sessionsRemoved: 0}

@@ -180,6 +180,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     return this.context.keyring()
   }
 
+  /** A "no credentials stored" error, naming the backend and where it looked. */
+  protected namingTheStore(error: unknown): Promise<unknown> {
+    return this.context.namingTheStore(error)
+  }
+
   protected get backendId(): string | undefined {
     return this.context.backendId
   }

@@ -191,7 +191,35 @@ export class VaultContext {
       ...(flags['mfa-token'] ? {mfaToken: flags['mfa-token']} : {}),
     })
     const chainOptions = {noSession: flags['no-session']}
-    return {profile, provider: async () => (await credentialProvider(profile, deps, chainOptions))()}
+    const provider = async () => {
+      try {
+        return await (await credentialProvider(profile, deps, chainOptions))()
+      } catch (error) {
+        throw await this.namingTheStore(error)
+      }
+    }
+    return {profile, provider}
+  }
+
+  /**
+   * "No credentials stored" says which store was searched: after a plugin install the automatic
+   * choice can move to another backend, and the user would otherwise look in the wrong place.
+   */
+  async namingTheStore(error: unknown): Promise<unknown> {
+    const choice = this.backendChoice
+    if (!(error instanceof VaultError) || error.code !== 'CREDENTIALS_NOT_FOUND' || !choice) return error
+    let location: string | undefined
+    try {
+      location = await choice.descriptor.location?.(this.backendContext())
+    } catch {
+      // A backend that cannot say where it keeps items is still named.
+    }
+    const where = `the "${choice.descriptor.id}" backend${location ? ` (${location})` : ''}`
+    const suggestions = [...error.suggestions]
+    if (!this.options.flags.backend) {
+      suggestions.push('that backend was chosen automatically: name another with --backend or AWS_VAULT_BACKEND (see `vault backends`)')
+    }
+    return new VaultError(error.code, `${error.message} in ${where}`, {cause: error.cause ?? error, suggestions})
   }
 
   /**

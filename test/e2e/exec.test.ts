@@ -127,13 +127,21 @@ describe('vault exec (built binary)', () => {
     expect(JSON.parse(result.stdout)).to.deep.equal({AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, Version: 1})
   })
 
-  it('names the profile and the fix when no credentials are stored', async () => {
+  it('names the profile, the backend searched and the fix when no credentials are stored', async () => {
     sandbox.writeConfig('[profile empty]\n')
     const result = await sandbox.run(['exec', 'empty', '--no-session', '--', 'true'])
     expect(result.code).to.equal(3)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: no credentials stored for profile "empty"')
+    expect(result.stderr.split('\n')[0]).to.equal(
+      `vault: no credentials stored for profile "empty" in the "file" backend (${sandbox.keysDir})`,
+    )
     expect(result.stderr).to.include('vault add empty')
+    expect(result.stderr).not.to.include('chosen automatically')
     expect(result.stderr).not.to.match(/\n\s+at /)
+    // Chosen without being named: the message says so, and how to name another.
+    const automatic = await sandbox.run(['export', 'empty', '--no-session'], {env: {AWS_VAULT_BACKEND: undefined}})
+    expect(automatic.code).to.equal(3)
+    expect(automatic.stderr).to.match(/^vault: no credentials stored for profile "empty" in the "[a-z-]+" backend/)
+    expect(automatic.stderr).to.include('that backend was chosen automatically: name another with --backend or AWS_VAULT_BACKEND')
   })
 
   it('reports a command that does not exist', async () => {

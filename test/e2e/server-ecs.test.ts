@@ -228,14 +228,18 @@ describe('vault exec --ecs-server (built binary, emulator, real AWS CLI and SDK)
     const failed = await world.run(['exec', 'empty', '--ecs-server', '--', 'sh', '-c', 'echo child ran'])
     expect(failed.code).to.equal(3)
     expect(failed.stdout).to.equal('')
-    expect(failed.stderr.split('\n')[0]).to.equal('vault: no credentials stored for profile "empty"')
+    expect(failed.stderr.split('\n')[0]).to.equal(
+      `vault: no credentials stored for profile "empty" in the "file" backend (${world.sandbox.keysDir})`,
+    )
   })
 
   it('with --lazy, reports a failure to the client as a 500 with the message, the command still runs', async () => {
     const served = await ServedRun.start(world, 'empty', ['--ecs-server', '--lazy'])
     const answer = await get(served.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!, {Authorization: served.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!})
     expect(answer.status).to.equal(500)
-    expect(JSON.parse(answer.body)).to.deep.equal({Message: 'no credentials stored for profile "empty"'})
+    expect(JSON.parse(answer.body)).to.deep.equal({
+      Message: `no credentials stored for profile "empty" in the "file" backend (${world.sandbox.keysDir})`,
+    })
     expect((await served.finish(4)).code).to.equal(4)
   })
 

@@ -71,6 +71,11 @@ export interface BackendDescriptor {
   priority: number
   isAvailable(ctx: BackendContext): Availability | Promise<Availability>
   open(ctx: BackendContext): Promise<Keyring>
+  /**
+   * Optional: where the items live with these settings, in a few words (a directory, a collection),
+   * named when a profile's keys are not found. Loads nothing heavy; may throw, which hides it.
+   */
+  location?(ctx: BackendContext): string | Promise<string>
 }
 
 export interface PromptContext {

@@ -10,6 +10,10 @@ const file: BackendDescriptor = {
     const {openFileKeyring} = await import('../file-keyring.ts')
     return openFileKeyring(ctx)
   },
+  async location(ctx) {
+    const {resolveStoreDir} = await import('../store-dir.ts')
+    return resolveStoreDir(ctx.env, ctx.homedir)
+  },
 }
 
 export default async function backends(): Promise<BackendDescriptor[]> {

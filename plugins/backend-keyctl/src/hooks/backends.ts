@@ -14,6 +14,11 @@ const keyctl: BackendDescriptor = {
     const {openKeyctlKeyring} = await import('../keyctl-keyring.ts')
     return openKeyctlKeyring(ctx)
   },
+  async location(ctx) {
+    const {resolveSettings} = await import('../settings.ts')
+    const {ring, scope} = resolveSettings(ctx.env)
+    return `keyring "${ring}" in the ${scope} keyring`
+  },
 }
 
 export default async function backends(): Promise<BackendDescriptor[]> {

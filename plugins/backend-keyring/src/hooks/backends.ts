@@ -26,6 +26,12 @@ function descriptor(id: string, summary: string, priority: number): BackendDescr
       const {openKeyring} = await import('../open.ts')
       return openKeyring(ctx)
     },
+    async location(ctx) {
+      const {collectionName, keychainName} = await import('../settings.ts')
+      if (process.platform === 'darwin') return `keychain "${keychainName(ctx.env)}"`
+      if (process.platform === 'win32') return 'Windows Credential Manager'
+      return `Secret Service collection "${collectionName(ctx.env)}"`
+    },
   }
 }
 

@@ -13,6 +13,11 @@ const pass: BackendDescriptor = {
     const {openPassKeyring} = await import('../pass-keyring.ts')
     return openPassKeyring(ctx)
   },
+  async location(ctx) {
+    const {resolveSettings} = await import('../settings.ts')
+    const {dir, prefix} = resolveSettings(ctx.env, ctx.homedir)
+    return prefix ? `${dir}, under ${prefix}/` : dir
+  },
 }
 
 export default async function backends(): Promise<BackendDescriptor[]> {
