@@ -1,5 +1,6 @@
 // Runs the suite by group: `node scripts/test.ts unit` (no build needed), `plugins`, `e2e`, `security`,
-// `compat`, `pack`, or no group for all of them in one mocha run. Anything after `--` goes to mocha as is.
+// `compat`, `pack`, or no group for all of them in one mocha run. Everything from the first option on
+// (`npm run test:e2e -- --grep ecs`) goes to mocha as is.
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
 
@@ -13,9 +14,10 @@ const groups: Record<string, {specs: string[]; build: boolean}> = {
 }
 
 const root = join(import.meta.dirname, '..')
-const separator = process.argv.indexOf('--')
-const named = separator === -1 ? process.argv.slice(2) : process.argv.slice(2, separator)
-const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1)
+const args = process.argv.slice(2).filter((arg) => arg !== '--')
+const firstOption = args.findIndex((arg) => arg.startsWith('-'))
+const named = firstOption === -1 ? args : args.slice(0, firstOption)
+const passThrough = firstOption === -1 ? [] : args.slice(firstOption)
 const unknown = named.filter((name) => !(name in groups))
 if (unknown.length > 0) {
   console.error(`test: no group ${unknown.join(', ')}; the groups are ${Object.keys(groups).join(', ')}`)
