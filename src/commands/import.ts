@@ -27,7 +27,7 @@ const words: Record<ImportAction, string> = {
 export default class Import extends VaultCommand<typeof Import> {
   static override summary = 'Move plaintext access keys from ~/.aws/credentials into the secure store'
   static override description =
-    `Each key pair is stored and read back from the vault first; only then are its lines removed from the credentials file (AWS_SHARED_CREDENTIALS_FILE, or --file), after the whole file has been copied to <file>.vault-backup-<time> (mode 0600). The file keeps its mode, and every other line, comment and setting.
+    `Each key pair is stored and read back from the vault first; only then are its lines removed from the credentials file (AWS_SHARED_CREDENTIALS_FILE, or --file), after the whole file has been copied to <file>.vault-backup-<time> (mode 0600); that copy holds the plaintext keys, so it is removed once the rewritten file reads back right, unless --keep-backup. The file keeps its mode, and every other line, comment and setting.
 
 Sections holding a session token (temporary credentials) are left alone. A profile whose keys in the vault differ is a conflict: it stays in the file, and the command exits 1, unless --overwrite is given.`
 
@@ -37,6 +37,10 @@ Sections holding a session token (temporary credentials) are left alone. A profi
     profile: Flags.string({description: 'Only this profile (repeatable); every profile with plaintext keys by default', multiple: true}),
     'dry-run': Flags.boolean({default: false, description: 'Show what would be imported, change nothing'}),
     keep: Flags.boolean({default: false, description: 'Leave the keys in the credentials file'}),
+    'keep-backup': Flags.boolean({
+      default: false,
+      description: 'Keep the copy of the file made before it was changed (it holds the plaintext keys)',
+    }),
     overwrite: Flags.boolean({default: false, description: 'Replace keys the vault already holds for a profile'}),
     'add-config': Flags.boolean({
       allowNo: true,
@@ -62,6 +66,7 @@ Sections holding a session token (temporary credentials) are left alone. A profi
       profiles: this.flags.profile ?? [],
       dryRun,
       keep: this.flags.keep,
+      keepBackup: this.flags['keep-backup'],
       overwrite: this.flags.overwrite,
       now: new Date(),
       // As with `vault add`: sessions made with other keys would outlive them.
@@ -69,6 +74,7 @@ Sections holding a session token (temporary credentials) are left alone. A profi
         await new SessionStore(keyring).remove((session) => session.profileName === profile)
       },
     })
+    if (result.backup) this.addWarning(`${result.backup} keeps the plaintext keys (mode 0600): remove it once you no longer need it`)
     for (const name of result.missing) this.addWarning(`no plaintext keys for profile "${name}" in ${result.file}`)
     for (const entry of result.skipped) this.addWarning(`[${entry.profile}] ${entry.reason}; left in ${result.file}`)
 
@@ -96,6 +102,5 @@ Sections holding a session token (temporary credentials) are left alone. A profi
       this.log(`${words[entry.action]} "${entry.profile}" (${entry.accessKeyId})${entry.removedFromFile ? ', removed from the file' : ''}`)
     }
     if (result.profiles.length === 0) this.log(`No plaintext keys to import in ${result.file}.`)
-    if (result.backup) this.log(`${result.file} was changed; its previous content is in ${result.backup}`)
   }
 }

@@ -7,6 +7,7 @@ import type {Keyring} from '../lib/plugin-api/index.ts'
 import {VaultCommand} from '../lib/base-command.ts'
 import {resolveProfile} from '../lib/config/index.ts'
 import {VaultError} from '../lib/errors.ts'
+import {removeLeftoverProbes} from '../lib/keyring/probe-key.ts'
 import {selectBackend} from '../lib/keyring/select-backend.ts'
 import {
   describeOutcome,
@@ -62,6 +63,8 @@ An item the destination already holds with different content is a conflict: it i
     const source = await this.openBackend(from)
     const destination = await this.openBackend(to)
     const profiles = this.flags.profile ?? []
+    // Probes an interrupted migration left behind are litter on either side.
+    if (!dryRun) for (const keyring of [source, destination]) await removeLeftoverProbes(keyring)
     const items = selectItems(await source.keys(), {
       profiles,
       sessions: this.flags.sessions,

@@ -43,18 +43,22 @@ describe('vault import from the shared credentials file (built binary)', functio
 
   const backups = () => readdirSync(sandbox.home).filter((name) => name.startsWith('shared-credentials.vault-backup-'))
 
-  it('moves the plaintext keys into the vault, then out of the file, keeping its mode, with a 0600 backup', async function () {
-    const result = await sandbox.run(['import'], {env})
+  it('moves the plaintext keys into the vault, then out of the file, keeping its mode, with a 0600 backup kept by --keep-backup', async function () {
+    const result = await sandbox.run(['import', '--keep-backup'], {env})
     expect(result.code, result.stderr).to.equal(0)
     const lines = result.stdout.trimEnd().split('\n')
     expect(lines.slice(0, 2)).to.deep.equal([
       'imported "default" (AKIAIMPORTDEFAULT001), removed from the file',
       'imported "work" (AKIAIMPORTWORK000001), removed from the file',
     ])
+    const [backup] = backups()
+    expect(backup).to.match(/^shared-credentials\.vault-backup-\d{8}T\d{6}Z$/)
     expect(result.stderr).to.equal(
-      `vault: warning: [temporary] holds temporary credentials (a session token): they expire, there is nothing to keep; left in ${file}\n`,
+      `vault: warning: ${join(sandbox.home, backup!)} keeps the plaintext keys (mode 0600): remove it once you no longer need it\n` +
+        `vault: warning: [temporary] holds temporary credentials (a session token): they expire, there is nothing to keep; left in ${file}\n`,
     )
     expect(result.stdout).not.to.include('Secret+Key')
+    expect(lines).to.have.length(2)
 
     expect(readFileSync(file, 'utf8')).to.equal(`# keys for the team
 [default]
@@ -66,11 +70,8 @@ aws_secret_access_key = temp
 aws_session_token = token
 `)
     expect(statSync(file).mode & 0o777).to.equal(0o640)
-    const [backup] = backups()
-    expect(backup).to.match(/^shared-credentials\.vault-backup-\d{8}T\d{6}Z$/)
     expect(readFileSync(join(sandbox.home, backup!), 'utf8')).to.equal(credentials)
     expect(statSync(join(sandbox.home, backup!)).mode & 0o777).to.equal(0o600)
-    expect(lines[2]).to.equal(`${file} was changed; its previous content is in ${join(sandbox.home, backup!)}`)
 
     const exec = await sandbox.run(['exec', 'work', '--no-session', '--', 'env'], {env})
     expect(exec.code, exec.stderr).to.equal(0)

@@ -15,7 +15,8 @@ export function resolveStoreDir(env: Readonly<Record<string, string | undefined>
 
 /**
  * Makes `dir` (and any parent it has to create) 0700 whatever the umask, and tightens an
- * existing directory that others can reach.
+ * existing directory that others can reach. A directory another user owns is refused: its owner
+ * could read or replace every item, so tightening its mode would protect nothing.
  */
 export async function ensureStoreDir(dir: string, debug: (message: string) => void): Promise<void> {
   const existing = await stat(dir).catch((error: NodeJS.ErrnoException) => {
@@ -31,6 +32,13 @@ export async function ensureStoreDir(dir: string, debug: (message: string) => vo
     return
   }
   if (!existing.isDirectory()) throw keyringError('BACKEND_UNAVAILABLE', `${dir} is not a directory`)
+  const me = process.getuid?.()
+  if (me !== undefined && existing.uid !== me) {
+    throw keyringError(
+      'BACKEND_UNAVAILABLE',
+      `the store directory ${dir} is owned by uid ${existing.uid}, not by you (uid ${me}): vault does not use a store another user controls; chown it to yourself, or set AWS_VAULT_FILE_DIR to a directory of your own`,
+    )
+  }
   const mode = existing.mode & 0o777
   if ((mode & 0o077) !== 0) {
     try {

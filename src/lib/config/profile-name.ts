@@ -1,4 +1,5 @@
 import {VaultError} from '../errors.ts'
+import {isMigrateProbeKey} from '../keyring/probe-key.ts'
 
 // Control and format characters (line breaks, escapes, bidi overrides) would break the config
 // file's line structure or redraw the terminal when the name is printed.
@@ -12,6 +13,11 @@ export function checkProfileName(name: string): void {
   if (name === '' || name !== name.trim() || name.includes(']') || unprintable.test(name)) {
     throw new VaultError('USAGE', `${JSON.stringify(name)} cannot be a profile name`, {
       suggestions: ['use a name without "]", control characters or surrounding spaces'],
+    })
+  }
+  if (isMigrateProbeKey(name)) {
+    throw new VaultError('USAGE', `"${name}" cannot be a profile name: vault migrate uses names of this shape for itself`, {
+      suggestions: ['choose another name'],
     })
   }
 }

@@ -1,4 +1,4 @@
-import {open, realpath} from 'node:fs/promises'
+import {open, realpath, unlink} from 'node:fs/promises'
 
 import type {Credentials} from '../plugin-api/index.ts'
 
@@ -34,6 +34,8 @@ export interface ImportOptions {
   dryRun: boolean
   /** Copy into the vault but leave the file as it is. */
   keep: boolean
+  /** Keep the copy of the original file once the rewritten one is verified (it holds the plaintext keys). */
+  keepBackup?: boolean
   overwrite: boolean
   now: Date
   /** Called for each profile whose keys in the vault changed (its cached sessions are stale). */
@@ -42,7 +44,7 @@ export interface ImportOptions {
 
 export interface ImportResult {
   file: string
-  /** Where the file was copied before it was changed. */
+  /** Where the file was copied before it was changed, when that copy was kept (--keep-backup). */
   backup?: string
   outcomes: ImportOutcome[]
   skipped: SkippedSection[]
@@ -109,12 +111,29 @@ export async function importCredentials(options: ImportOptions): Promise<ImportR
     )
   }
   const backup = await writeBackup(file, original.text, options.now)
-  await writeFileAtomic(file, withoutKeys(original.text, done), {
+  const rewritten = withoutKeys(original.text, done)
+  await writeFileAtomic(file, rewritten, {
     mode: original.mode,
     owner: original.uid !== process.getuid?.() ? {uid: original.uid, gid: original.gid} : undefined,
   })
+  await verifyRewritten(file, rewritten, done, backup)
   for (const outcome of outcomes) outcome.removedFromFile = done.has(outcome.profile)
-  return {backup, file, outcomes, skipped, missing}
+  // The backup holds the very plaintext keys the import took out: once the new file is known
+  // good it has no use left, unless it was asked for.
+  if (options.keepBackup) return {backup, file, outcomes, skipped, missing}
+  await unlink(backup)
+  return {file, outcomes, skipped, missing}
+}
+
+/** The rewritten file reads back as written, without the keys taken out; otherwise the backup stays and says where. */
+async function verifyRewritten(file: string, expected: string, removed: ReadonlySet<string>, backup: string): Promise<void> {
+  const back = await readText(file).catch(() => undefined)
+  const keysLeft = back === undefined ? [] : readCredentialsFile(back.text).keys.filter((entry) => removed.has(entry.profile))
+  if (back?.text !== expected || keysLeft.length > 0) {
+    throw new VaultError('IMPORT_FAILED', `${file} does not read back as it was written; its previous content is in ${backup}`, {
+      suggestions: [`compare the two files, keep the right one, then remove ${backup}`],
+    })
+  }
 }
 
 function sameKeys(a: Credentials, b: Credentials): boolean {

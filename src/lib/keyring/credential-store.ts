@@ -1,6 +1,7 @@
 import type {Credentials, Keyring} from '../plugin-api/index.ts'
 
 import {errorCode} from '../errors.ts'
+import {isMigrateProbeKey} from './probe-key.ts'
 import {isOidcTokenKey, isSessionKey} from './session-key.ts'
 
 /** The JSON aws-vault v7 stores for long-term keys (Go's aws.Credentials). */
@@ -84,9 +85,9 @@ export class CredentialStore {
     }
   }
 
-  /** Profile names with stored long-term keys (sessions and SSO tokens excluded). */
+  /** Profile names with stored long-term keys (sessions, SSO tokens and a migration's probes excluded). */
   async keys(): Promise<string[]> {
     const keys = await this.keyring.keys()
-    return keys.filter((key) => !isSessionKey(key) && !isOidcTokenKey(key)).sort()
+    return keys.filter((key) => !isSessionKey(key) && !isOidcTokenKey(key) && !isMigrateProbeKey(key)).sort()
   }
 }

@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto'
 import type {Keyring, KeyringItem} from '../plugin-api/index.ts'
 
 import {errorCode, VaultError} from '../errors.ts'
+import {newMigrateProbeKey} from '../keyring/probe-key.ts'
 import type {Journal} from './journal.ts'
 import {isLiveSsoToken, type ItemKind, type SelectedItem} from './select-items.ts'
 
@@ -155,7 +156,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export async function isSameStore(source: Keyring, destination: Keyring): Promise<boolean> {
   const probe: KeyringItem = {
-    key: `vault-migrate-probe-${randomBytes(6).toString('hex')}`,
+    key: newMigrateProbeKey(),
     data: randomBytes(16),
     label: 'vault migrate probe',
   }

@@ -1,4 +1,5 @@
 import {isOldSessionKey} from '../providers/clear-sessions.ts'
+import {isMigrateProbeKey} from '../keyring/probe-key.ts'
 import {isOidcTokenKey, parseSessionKey} from '../keyring/session-key.ts'
 
 export type ItemKind = 'credentials' | 'session' | 'sso-token'
@@ -44,7 +45,7 @@ export function selectItems(keys: readonly string[], options: SelectOptions): Se
       if (options.sessions && (all || urls.has(key.slice('oidc:'.length)))) tokens.push({key, kind: 'sso-token'})
       continue
     }
-    if (isOldSessionKey(key)) continue
+    if (isOldSessionKey(key) || isMigrateProbeKey(key)) continue
     if (all || wanted.has(key)) credentials.push({key, kind: 'credentials', profile: key})
   }
   return [...credentials, ...sessions, ...tokens]

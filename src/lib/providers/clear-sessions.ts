@@ -1,6 +1,7 @@
 import type {Keyring} from '../plugin-api/index.ts'
 
 import {errorCode} from '../errors.ts'
+import {isMigrateProbeKey} from '../keyring/probe-key.ts'
 import {isOidcTokenKey, oidcTokenKey, parseSessionKey} from '../keyring/session-key.ts'
 
 /** Session keys of aws-vault releases before v6, which `aws-vault clear` also removes. */
@@ -24,7 +25,8 @@ export interface ClearTarget {
 export async function clearSessions(keyring: Keyring, target: ClearTarget = {}): Promise<number> {
   const keys = await keyring.keys()
   const doomed = keys.filter((key) => {
-    if (target.profileName === undefined) return parseSessionKey(key) !== undefined || isOldSessionKey(key) || isOidcTokenKey(key)
+    if (target.profileName === undefined)
+      return parseSessionKey(key) !== undefined || isOldSessionKey(key) || isOidcTokenKey(key) || isMigrateProbeKey(key)
     if (target.ssoStartUrl && key === oidcTokenKey(target.ssoStartUrl)) return true
     return parseSessionKey(key)?.profileName === target.profileName
   })

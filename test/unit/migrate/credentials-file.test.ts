@@ -147,10 +147,18 @@ describe('import: into the vault, then out of the file', function () {
       ...overrides,
     })
 
-  it('stores, verifies, backs up and rewrites keeping the mode', async function () {
+  it('stores, verifies, rewrites keeping the mode, and removes its backup once the new file reads back', async function () {
+    writeFileSync(file, text, {mode: 0o640})
+    const result = await run(new CredentialStore(new MemoryKeyring()))
+    expect(readFileSync(file, 'utf8')).to.equal('[b]\nregion = r\n')
+    expect(result.backup).to.equal(undefined)
+    expect(readdirSync(dir).filter((name) => name.includes('vault-backup'))).to.deep.equal([])
+  })
+
+  it('stores, verifies, backs up and rewrites keeping the mode (--keep-backup)', async function () {
     writeFileSync(file, text, {mode: 0o640})
     const store = new CredentialStore(new MemoryKeyring())
-    const result = await run(store)
+    const result = await run(store, {keepBackup: true})
     expect(result.outcomes.map((outcome) => [outcome.profile, outcome.action, outcome.removedFromFile])).to.deep.equal([
       ['a', 'imported', true],
       ['b', 'imported', true],
