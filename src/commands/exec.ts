@@ -16,7 +16,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
   static override usage = '<%= command.id %> [FLAGS] PROFILE [--] [COMMAND [ARGS...]]'
   static override strict = false
   static override args = {
-    profile: Args.string({description: 'Name of the profile', required: true}),
+    profile: Args.string({description: 'Name of the profile (default: $AWS_PROFILE; on a terminal, chosen from a list)'}),
   }
 
   static override flags = {
@@ -78,7 +78,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
   protected async execute(): Promise<void> {
     const env = this.vaultEnv
     refuseNestedSession(env)
-    const name = this.args.profile
+    const name = await this.profileOrAsk(this.args.profile)
     const serverMode = this.flags['ecs-server'] || this.flags['ec2-server']
     await this.checkServerFlags()
     if (serverMode) {

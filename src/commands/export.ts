@@ -8,7 +8,7 @@ import {exportFormats, formatCredentials} from '../lib/output/credential-formats
 export default class Export extends VaultCommand<typeof Export> {
   static override summary = 'Print AWS credentials for a profile as environment variables, INI or credential_process JSON'
   static override args = {
-    profile: Args.string({description: 'Name of the profile', required: true}),
+    profile: Args.string({description: 'Name of the profile (default: $AWS_PROFILE; on a terminal, chosen from a list)'}),
   }
 
   static override flags = {
@@ -20,7 +20,7 @@ export default class Export extends VaultCommand<typeof Export> {
 
   protected async execute(): Promise<void> {
     refuseNestedSession(this.vaultEnv)
-    const name = this.args.profile
+    const name = await this.profileOrAsk(this.args.profile)
     const {credentials, profile} = await this.profileCredentials(name, this.flags)
     const format = this.flags.format as (typeof exportFormats)[number]
     process.stdout.write(`${formatCredentials(format, name, credentials, profile.region)}\n`)

@@ -19,7 +19,10 @@ The browser is BROWSER's command when set (a ':'-separated list; '%s' stands for
 ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://signin.aws.amazon.com/federation, or the aws-cn and aws-us-gov ones for cn-* and us-gov-* regions).`
 
   static override args = {
-    profile: Args.string({description: 'Name of the profile; without one, credentials come from the environment'}),
+    profile: Args.string({
+      description:
+        'Name of the profile (default: $AWS_PROFILE, then AWS credentials in the environment; on a terminal, chosen from a list)',
+    }),
   }
 
   static override flags = {
@@ -37,8 +40,8 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
 
   protected async execute(): Promise<void> {
     const env = this.vaultEnv
-    const {credentials, profile} =
-      this.args.profile === undefined ? await this.environmentCredentials() : await this.profileConsoleCredentials(this.args.profile)
+    const name = await this.loginProfile()
+    const {credentials, profile} = name === undefined ? await this.environmentCredentials() : await this.profileConsoleCredentials(name)
     const region = this.flags.region || profile.region
     const {destination, federationUrl} = consoleEndpoints(region, this.flags.path, env)
     if (credentials.expiration) {
@@ -59,6 +62,18 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
       process.stderr.write(`vault: could not open a browser (${result.problem}); open this URL yourself:\n`)
       process.stdout.write(`${url}\n`)
     }
+  }
+
+  /**
+   * The profile named, or $AWS_PROFILE; without either, AWS credentials in the environment are
+   * used as aws-vault does (undefined), and only without those is the user asked to pick one.
+   */
+  private async loginProfile(): Promise<string | undefined> {
+    const env = this.vaultEnv
+    if (this.args.profile || env.AWS_PROFILE) return this.args.profile || env.AWS_PROFILE
+    const {environmentCredentials} = await import('../lib/login/console-credentials.ts')
+    if (environmentCredentials(env) || !process.stdin.isTTY) return undefined
+    return this.profileOrAsk(undefined)
   }
 
   private durationSeconds(): number | undefined {

@@ -125,6 +125,22 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     return this.context.mfaPrompt(options)
   }
 
+  /**
+   * The profile argument, or when it is missing: $AWS_PROFILE, else a searchable list on a
+   * terminal, else a one-line usage error.
+   */
+  protected async profileOrAsk(given: string | undefined): Promise<string> {
+    const {profileArgument} = await import('./terminal/profile-argument.ts')
+    const {promptSearch} = await import('./terminal/prompts.ts')
+    return profileArgument(given, {
+      choose: (message, choices) => promptSearch(message, choices, 'a profile'),
+      command: `vault ${this.id?.replaceAll(':', ' ') ?? ''}`.trimEnd(),
+      env: this.vaultEnv,
+      interactive: Boolean(process.stdin.isTTY) && !this.jsonEnabledSafe(),
+      profileNames: async () => (await this.awsConfig()).profileNames(),
+    })
+  }
+
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
   protected awsConfig(): Promise<AwsConfigFile> {
     return this.context.awsConfig()
@@ -238,7 +254,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   /** jsonEnabled() reads parsed flags; a parse failure happens before they exist. */
-  private jsonEnabledSafe(): boolean {
+  protected jsonEnabledSafe(): boolean {
     try {
       return this.jsonEnabled()
     } catch {

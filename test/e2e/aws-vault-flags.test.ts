@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {fakeAccessKey, Sandbox} from '../helpers/cli.ts'
+import {fakeAccessKey, Sandbox, vaultBin} from '../helpers/cli.ts'
+import {hasTmux, shellQuote, TmuxSession} from '../helpers/tmux.ts'
 import {ChainWorld} from './chain-helpers.ts'
 
 // aws-vault flags and refusals that scripts written for aws-vault rely on.
@@ -30,6 +31,61 @@ describe('aws-vault flags and refusals (built binary)', function () {
         )
       })
     }
+  })
+
+  describe('no profile given', () => {
+    let sandbox: Sandbox
+    const key = fakeAccessKey()
+    before(async () => {
+      sandbox = new Sandbox()
+      sandbox.writeConfig('[profile work]\n\n[profile other]\n\n[profile staging]\n')
+      await sandbox.addKey('work', key.accessKeyId, key.secretAccessKey)
+      await sandbox.addKey('other', key.accessKeyId, key.secretAccessKey)
+    })
+    after(() => sandbox.cleanup())
+
+    it('exec and export use $AWS_PROFILE', async () => {
+      const exec = await sandbox.run(['exec', '--no-session', '--', 'sh', '-c', 'echo $AWS_VAULT'], {env: {AWS_PROFILE: 'work'}})
+      expect(exec.code, exec.stderr).to.equal(0)
+      expect(exec.stdout).to.equal('work\n')
+      const exported = await sandbox.run(['export', '--no-session'], {env: {AWS_PROFILE: 'work'}})
+      expect(exported.code, exported.stderr).to.equal(0)
+      expect(exported.stdout).to.include(`AWS_ACCESS_KEY_ID=${key.accessKeyId}\n`)
+    })
+
+    it('login uses $AWS_PROFILE', async () => {
+      const result = await sandbox.run(['login', '--stdout'], {env: {AWS_PROFILE: 'staging'}})
+      expect(result.code).to.equal(3)
+      expect(result.stderr.split('\n')[0]).to.match(/^vault: no credentials stored for profile "staging"/)
+    })
+
+    for (const command of ['exec', 'export']) {
+      it(`vault ${command} without a terminal says in one line that the profile is missing`, async () => {
+        const result = await sandbox.run([command])
+        expect(result.code).to.equal(2)
+        expect(result.stdout).to.equal('')
+        expect(result.stderr).to.equal(`vault: missing profile: vault ${command} <profile>\nTry this: name a profile, or set AWS_PROFILE\n`)
+      })
+    }
+
+    it('on a terminal, offers the profiles in a list narrowed by typing', async function () {
+      if (!hasTmux()) this.skip() // tmux is installed by .ci/run; a machine without it cannot run a pty here
+      const line = `${shellQuote(process.execPath)} ${shellQuote(vaultBin)} exec --no-session -- sh -c 'echo "chosen=$AWS_VAULT"'`
+      const tty = new TmuxSession(line, sandbox.env())
+      try {
+        const offered = await tty.waitFor(/Profile \(type to search\)/)
+        for (const name of ['work', 'other', 'staging']) expect(offered).to.include(name)
+        tty.type('oth')
+        const narrowed = await tty.waitFor(/oth[\s\S]*other/)
+        expect(narrowed).not.to.match(/staging/)
+        tty.press('Enter')
+        const screen = await tty.waitFor(/EXIT=\d+/)
+        expect(screen).to.include('chosen=other')
+        expect(screen).to.include('EXIT=0')
+      } finally {
+        tty.close()
+      }
+    })
   })
 
   describe('remove --sessions-only / -s', () => {

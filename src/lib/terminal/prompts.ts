@@ -65,3 +65,13 @@ export async function promptLine(message: string, why = 'input'): Promise<string
   const {default: input} = await import('@inquirer/input')
   return ask(why, (tty) => input({message: message.trimEnd(), theme: plainTheme}, {input: tty.input, output: tty.output}))
 }
+
+/** Offers `choices` on the terminal, narrowed by what the user types; returns the one chosen. */
+export async function promptSearch(message: string, choices: readonly string[], why = 'a choice'): Promise<string> {
+  const {default: search} = await import('@inquirer/search')
+  const matching = (term: string | undefined) => {
+    const wanted = (term ?? '').trim().toLowerCase()
+    return choices.filter((choice) => choice.toLowerCase().includes(wanted)).map((value) => ({value}))
+  }
+  return ask(why, (tty) => search({message, source: matching, theme: plainTheme}, {input: tty.input, output: tty.output}))
+}
