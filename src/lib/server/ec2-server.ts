@@ -118,8 +118,9 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
       sendText(response, 405, 'Method Not Allowed', {Allow: 'GET, HEAD, PUT'})
       return
     }
+    // IMDSv1 (no token) is answered; a token given must be valid (see ImdsTokens).
     const token = request.headers[tokenHeader]
-    if (typeof token === 'string' ? !tokens.isValid(token) : tokens.required) {
+    if (token !== undefined && (typeof token !== 'string' || !tokens.isValid(token))) {
       sendText(response, 401, 'Unauthorized')
       return
     }

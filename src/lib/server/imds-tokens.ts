@@ -1,55 +1,49 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 
 /** The longest session token IMDSv2 grants: six hours. */
 export const maxImdsTokenTtlSeconds = 21_600
-const maxLiveTokens = 10_000
+
+const version = 1
+const expiryBytes = 8
+const macBytes = 32
 
 /**
- * IMDSv2 session tokens. Once one has been issued, metadata requests must carry a valid one:
- * a client that started with v2 cannot be downgraded to v1 by another local process.
- * Tokens are kept by digest, so a lookup reveals nothing about stored tokens through timing.
+ * IMDSv2 session tokens that need no table: a token is its expiry, signed with a secret made
+ * for this run (HMAC-SHA256). Checking one looks nothing up, so no number of token requests
+ * from other local processes can push out a token a client holds, and a token of another run,
+ * an altered one or an expired one is refused.
+ *
+ * IMDSv1 is answered whether or not tokens were issued, as on an instance whose metadata
+ * options allow both: the server has no secret (any local process may ask for a token), so
+ * requiring one would protect nothing and would let any process that asks for a token break the
+ * IMDSv1 clients. A request that does carry a token must carry a valid one.
  */
 export class ImdsTokens {
-  private readonly expiries = new Map<string, number>()
+  private readonly secret = randomBytes(32)
   private readonly now: () => number
-  private issuedAny = false
 
   constructor(now: () => number = Date.now) {
     this.now = now
   }
 
-  /** True once a token was issued: requests without one are refused from then on. */
-  get required(): boolean {
-    return this.issuedAny
-  }
-
   issue(ttlSeconds: number): string {
-    this.prune()
-    const token = randomBytes(32).toString('base64url')
-    this.expiries.set(digest(token), this.now() + ttlSeconds * 1000)
-    this.issuedAny = true
-    return token
+    const body = Buffer.alloc(1 + expiryBytes)
+    body.writeUInt8(version, 0)
+    body.writeBigUInt64BE(BigInt(this.now() + ttlSeconds * 1000), 1)
+    return Buffer.concat([body, this.mac(body)]).toString('base64url')
   }
 
   isValid(token: string): boolean {
-    const key = digest(token)
-    const expiry = this.expiries.get(key)
-    if (expiry === undefined) return false
-    if (expiry <= this.now()) {
-      this.expiries.delete(key)
-      return false
-    }
-    return true
+    const bytes = Buffer.from(token, 'base64url')
+    // Only the exact text issue() makes: base64url decoding forgives stray characters and padding bits.
+    if (bytes.length !== 1 + expiryBytes + macBytes || bytes.toString('base64url') !== token || bytes[0] !== version) return false
+    const body = bytes.subarray(0, 1 + expiryBytes)
+    if (!timingSafeEqual(bytes.subarray(1 + expiryBytes), this.mac(body))) return false
+    return Number(body.readBigUInt64BE(1)) > this.now()
   }
 
-  private prune(): void {
-    const now = this.now()
-    for (const [key, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(key)
-    // Oldest first: Map keeps insertion order.
-    for (const key of this.expiries.keys()) {
-      if (this.expiries.size < maxLiveTokens) break
-      this.expiries.delete(key)
-    }
+  private mac(body: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update(body).digest()
   }
 }
 
@@ -58,8 +52,4 @@ export function requestedTtl(header: string | string[] | undefined): number | un
   if (typeof header !== 'string' || !/^\d{1,6}$/.test(header.trim())) return undefined
   const seconds = Number(header.trim())
   return seconds >= 1 && seconds <= maxImdsTokenTtlSeconds ? seconds : undefined
-}
-
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('base64')
 }

@@ -91,20 +91,24 @@ describe('server parts', () => {
   })
 
   describe('IMDSv2 tokens', () => {
-    it('are required only once one was issued, and valid until their TTL', () => {
+    it('are valid until their TTL, only as issued, and only for the instance that issued them', () => {
       const clock = {now: 0}
       const tokens = new ImdsTokens(() => clock.now)
-      expect(tokens.required).to.equal(false)
       const token = tokens.issue(60)
-      expect(tokens.required).to.equal(true)
       expect(tokens.isValid(token)).to.equal(true)
       expect(tokens.isValid(`${token}x`)).to.equal(false)
+      expect(tokens.isValid(`${token}=`)).to.equal(false)
       expect(tokens.isValid('')).to.equal(false)
+      // The last character carries padding bits: another one decoding to the same bytes is refused too.
+      for (const last of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
+        const altered = `${token.slice(0, -1)}${last}`
+        if (altered !== token) expect(tokens.isValid(altered), altered).to.equal(false)
+      }
+      expect(new ImdsTokens(() => clock.now).isValid(token)).to.equal(false)
       clock.now = 59_999
       expect(tokens.isValid(token)).to.equal(true)
       clock.now = 60_000
       expect(tokens.isValid(token)).to.equal(false)
-      expect(tokens.required).to.equal(true)
     })
 
     it('take a TTL of 1 to 21600 seconds', () => {
