@@ -6,6 +6,7 @@ import {join} from 'node:path'
 
 import type {Keyring, KeyringItem} from '../../../src/lib/plugin-api/index.ts'
 
+import {isMigrateProbeKey, newMigrateProbeKey, removeLeftoverProbes} from '../../../src/lib/keyring/probe-key.ts'
 import {formatSessionKey} from '../../../src/lib/keyring/session-key.ts'
 import {MemoryKeyring} from '../../../src/lib/keyring/memory-keyring.ts'
 import {
@@ -71,7 +72,17 @@ describe('migrate: which items move', function () {
   const live = session('work', new Date('2030-01-01T01:00:00Z'))
   const expired = session('work', new Date('2029-12-31T23:00:00Z'))
   const other = session('other', new Date('2030-01-01T01:00:00Z'))
-  const keys = ['work', 'other', live, expired, other, 'oidc:https://sso.example/start', 'session:old:format:x']
+  // The last one is the probe an interrupted `migrate --delete-source` left: never a profile.
+  const keys = [
+    'work',
+    'other',
+    live,
+    expired,
+    other,
+    'oidc:https://sso.example/start',
+    'session:old:format:x',
+    'vault-migrate-probe-0123456789ab',
+  ]
 
   it('takes credentials only by default, sorted', function () {
     expect(selectItems(keys, {profiles: [], sessions: false, now})).to.deep.equal([
@@ -91,6 +102,15 @@ describe('migrate: which items move', function () {
     )
     expect(selected).to.deep.equal(['work', live, 'oidc:https://sso.example/start'])
     expect(selectItems(keys, {profiles: ['work'], sessions: true, now}).map((entry) => entry.key)).to.deep.equal(['work', live])
+  })
+
+  it('removes the probes an interrupted migration left, and nothing else', async function () {
+    const keyring = new MemoryKeyring()
+    for (const key of ['work', 'vault-migrate-probe-0123456789ab', 'vault-migrate-probe-x', 'vault-migrate-probe-ffffffffffff'])
+      await keyring.set({key, data: encoder.encode('{}')})
+    expect(await removeLeftoverProbes(keyring)).to.equal(2)
+    expect((await keyring.keys()).sort()).to.deep.equal(['vault-migrate-probe-x', 'work'])
+    expect(isMigrateProbeKey(newMigrateProbeKey())).to.equal(true)
   })
 
   it('tells a usable SSO token from a dead one', function () {
