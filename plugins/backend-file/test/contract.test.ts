@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {keyringContract} from '../../../test/helpers/keyring-contract.ts'
+import {keyringContract} from '@vault-aws/cli/plugin-testkit'
 import backends from '../src/hooks/backends.ts'
 import {context, PASSPHRASE, tempDir} from './support.ts'
 

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
+import {itemCodec} from '@vault-aws/cli/plugin-testkit'
 import {FileKeyring, openFileKeyring} from '../src/file-keyring.ts'
 import {context, decoder, encoder, keyringAt, PASSPHRASE, tempDir} from './support.ts'
 

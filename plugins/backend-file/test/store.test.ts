@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import {CompactEncrypt} from 'jose'
 
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
+import {itemCodec} from '@vault-aws/cli/plugin-testkit'
 import backends from '../src/hooks/backends.ts'
 import {TEMP_PREFIX} from '../src/atomic-write.ts'
 import {filenameToKey, itemKeyOf, keyToFilename} from '../src/filename.ts'

@@ -4,32 +4,13 @@ import {join} from 'node:path'
 
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
+import {backendContext, type Recorded} from '@vault-aws/cli/plugin-testkit'
 import {FileKeyring} from '../src/file-keyring.ts'
 
 export const PASSPHRASE = 'correct horse battery staple'
 
-export interface Recorder {
-  prompts: string[]
-  debugged: string[]
-}
-
-export function context(env: Record<string, string | undefined>, answer = PASSPHRASE): BackendContext & Recorder {
-  const prompts: string[] = []
-  const debugged: string[] = []
-  return {
-    env,
-    findExecutable: () => undefined, // this backend runs no program
-    homedir: '/nonexistent-home',
-    items: itemCodec,
-    prompts,
-    debugged,
-    debug: (message: string) => void debugged.push(message),
-    async promptSecret(message: string) {
-      prompts.push(message)
-      return answer
-    },
-  }
+export function context(env: Record<string, string | undefined>, answer = PASSPHRASE): BackendContext & Recorded {
+  return backendContext({env, promptSecret: async () => answer})
 }
 
 export function keyringAt(dir: string, passphrase: string | undefined = PASSPHRASE, answer = PASSPHRASE): FileKeyring {

@@ -1,4 +1,4 @@
-import {keyringContract} from '../../../test/helpers/keyring-contract.ts'
+import {keyringContract} from '@vault-aws/cli/plugin-testkit'
 import backends from '../src/hooks/backends.ts'
 import {context, dropRing, requireKeyctl, testRing} from './support.ts'
 

@@ -3,8 +3,7 @@ import {randomBytes} from 'node:crypto'
 
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
-import {findExecutable} from '../../../src/lib/executable.ts'
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
+import {backendContext, type Recorded} from '@vault-aws/cli/plugin-testkit'
 
 /** The real keyctl is what these tests are about: its absence fails them, it never skips them. */
 export function requireKeyctl(): void {
@@ -13,18 +12,9 @@ export function requireKeyctl(): void {
   }
 }
 
-export function context(env: Record<string, string | undefined>): BackendContext & {debugged: string[]} {
-  const debugged: string[] = []
-  const fullEnv = {PATH: process.env.PATH, ...env}
-  return {
-    env: fullEnv,
-    findExecutable: (command: string) => findExecutable(command, fullEnv.PATH),
-    homedir: '/nonexistent-home',
-    items: itemCodec,
-    debugged,
-    debug: (message: string) => void debugged.push(message),
-    promptSecret: () => Promise.reject(new Error('the keyctl backend never prompts')),
-  }
+/** No promptSecret: the keyctl backend never prompts. */
+export function context(env: Record<string, string | undefined>): BackendContext & Recorded {
+  return backendContext({env: {PATH: process.env.PATH, ...env}})
 }
 
 /** A keyring name of its own for each test file, so runs never share items. */

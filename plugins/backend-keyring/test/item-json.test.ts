@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
+import {itemCodec} from '@vault-aws/cli/plugin-testkit'
 import {CONTENT_TYPE, KEY_ATTRIBUTE, SecretServiceKeyring} from '../src/secret-service/keyring.ts'
 import type {NewItem, SecretService} from '../src/secret-service/service.ts'
 import {codeOf} from './support/context.ts'

@@ -5,7 +5,7 @@ import {setImmediate as yieldToLoop} from 'node:timers/promises'
 
 import {expect} from 'chai'
 
-import {findExecutable} from '../../../src/lib/executable.ts'
+import {backendContext} from '@vault-aws/cli/plugin-testkit'
 import {decoder, encoder, openKeyring, passFixture} from './support.ts'
 import type {PassFixture} from './support.ts'
 
@@ -53,7 +53,7 @@ describe('pass backend: secrets never in argv', function () {
       ['pass', true],
       ['gpg', false],
     ] as const) {
-      const real = findExecutable(name, process.env.PATH)
+      const real = backendContext({env: {PATH: process.env.PATH}}).findExecutable(name)
       if (real === undefined) throw new Error(`${name} is not installed`)
       await writeFile(join(shimDir, name), recorder(real, hold))
       await chmod(join(shimDir, name), 0o755)

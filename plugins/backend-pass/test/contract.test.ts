@@ -1,4 +1,4 @@
-import {keyringContract} from '../../../test/helpers/keyring-contract.ts'
+import {keyringContract} from '@vault-aws/cli/plugin-testkit'
 import {openKeyring, passFixture} from './support.ts'
 import type {PassFixture} from './support.ts'
 

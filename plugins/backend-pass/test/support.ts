@@ -6,8 +6,7 @@ import {promisify} from 'node:util'
 
 import type {BackendContext, Keyring} from '@vault-aws/cli/plugin-api'
 
-import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
-import {findExecutable} from '../../../src/lib/executable.ts'
+import {backendContext, type Recorded} from '@vault-aws/cli/plugin-testkit'
 import backends from '../src/hooks/backends.ts'
 
 const run = promisify(execFile)
@@ -17,8 +16,9 @@ export const decoder = new TextDecoder()
 
 /** The real pass is what these tests are about: its absence fails them, it never skips them. */
 export async function requirePass(): Promise<string> {
-  const pass = findExecutable('pass', process.env.PATH)
-  const gpg = findExecutable('gpg', process.env.PATH)
+  const {findExecutable} = backendContext({env: {PATH: process.env.PATH}})
+  const pass = findExecutable('pass')
+  const gpg = findExecutable('gpg')
   if (pass === undefined || gpg === undefined) {
     throw new Error(
       'the pass backend tests need the real `pass` and `gpg`: apt-get install -y --no-install-recommends pass (Debian package "pass")',
@@ -105,20 +105,9 @@ export function passCli(
   return feed('pass', args, {env, input})
 }
 
-export function context(
-  env: Record<string, string | undefined>,
-  homedir = env.HOME ?? '/nonexistent-home',
-): BackendContext & {debugged: string[]} {
-  const debugged: string[] = []
-  return {
-    env,
-    findExecutable: (command: string) => findExecutable(command, env.PATH),
-    homedir,
-    items: itemCodec,
-    debugged,
-    debug: (message: string) => void debugged.push(message),
-    promptSecret: () => Promise.reject(new Error('the pass backend never prompts itself')),
-  }
+export function context(env: Record<string, string | undefined>, homedir = env.HOME ?? '/nonexistent-home'): BackendContext & Recorded {
+  // No promptSecret: the pass backend never prompts itself (gpg's agent does).
+  return backendContext({env, homedir})
 }
 
 export async function passDescriptor() {

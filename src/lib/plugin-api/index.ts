@@ -1,12 +1,19 @@
 /**
  * The contracts between the `vault` host and its plugins.
  *
- * Types only: plugins `import type` from `@vault-aws/cli/plugin-api`, so nothing here
- * may carry runtime behaviour. The host validates every descriptor at run time because
- * types do not survive the package boundary.
+ * Types, and the one constant {@link apiVersion}: plugins `import type` from
+ * `@vault-aws/cli/plugin-api`, so nothing here may carry runtime behaviour. The host validates
+ * every descriptor at run time because types do not survive the package boundary.
  */
 
 import type {Hook, Interfaces} from '@oclif/core'
+
+/**
+ * The version of these contracts, which is the version of the `@vault-aws/cli` package that
+ * publishes them. A plugin states the versions it works with as its
+ * `peerDependencies["@vault-aws/cli"]` range; docs/plugins.md gives the compatibility policy.
+ */
+export const apiVersion = '0.1.0'
 
 /** One secret stored by a backend. `data` is opaque to the backend. */
 export interface KeyringItem {

@@ -1,5 +1,6 @@
 import {VaultError} from '../errors.ts'
 import type {BackendDescriptor, CredentialSourceDescriptor, PromptDriverDescriptor, VaultHookEvent} from '../plugin-api/index.ts'
+import {apiWarnings} from './api-compatibility.ts'
 import {register} from './register.ts'
 import {runVaultHook, type HookHost} from './run-hook.ts'
 import type {DescriptorOf, Registered} from './types.ts'
@@ -23,6 +24,8 @@ export class PluginRegistry {
   readonly #collected = new Map<VaultHookEvent, Promise<Array<Registered<unknown>>>>()
   readonly #warnings: string[] = []
   readonly #notices: string[] = []
+  /** Plugins whose plugin API range was looked at: once per command, whatever events they answer. */
+  readonly #apiChecked = new Set<string>()
 
   constructor(host: HookHost, options: PluginRegistryOptions = {}) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS
@@ -76,6 +79,10 @@ export class PluginRegistry {
       this.#warnings.push(`The ${event} hooks could not run: ${error instanceof Error ? error.message : String(error)}`)
       return []
     }
+    const answering = [...answers.successes, ...answers.failures].map(({plugin}) => plugin)
+    const unchecked = answering.filter((plugin) => !this.#apiChecked.has(plugin.name))
+    for (const plugin of unchecked) this.#apiChecked.add(plugin.name)
+    this.#warnings.push(...(await apiWarnings(unchecked)))
     const {entries, warnings, notices} = register(event, answers, this.#timeoutMs)
     this.#warnings.push(...warnings)
     this.#notices.push(...notices)

@@ -1,13 +1,16 @@
 import type {Config} from '@oclif/core'
 
 import type {VaultHookEvent, VaultHookEvents, VaultHooks} from '../plugin-api/index.ts'
+import {apiRangeOf} from './api-compatibility.ts'
 import type {PluginRef} from './types.ts'
 
 /** What the registry needs from oclif's Config. */
 export type HookHost = Pick<Config, 'runHook' | 'pjson'>
 
-interface AnsweringPlugin extends PluginRef {
+export interface AnsweringPlugin extends PluginRef {
   isRoot: boolean
+  /** The plugin API versions it asks for (its `peerDependencies["@vault-aws/cli"]`). */
+  apiRange?: string
 }
 
 export interface HookAnswers {
@@ -34,7 +37,12 @@ export async function runVaultHook(host: HookHost, event: VaultHookEvent, timeou
     clearTimeout(keepAlive)
   }
   const compare = comparePlugins(host)
-  const ref = (plugin: AnsweringPlugin): AnsweringPlugin => ({name: plugin.name, type: plugin.type, isRoot: plugin.isRoot})
+  const ref = (plugin: Omit<AnsweringPlugin, 'apiRange'> & {pjson?: unknown}): AnsweringPlugin => ({
+    name: plugin.name,
+    type: plugin.type,
+    isRoot: plugin.isRoot,
+    apiRange: apiRangeOf(plugin.pjson),
+  })
   // Array#sort is stable: several hook files of one plugin keep their declared order.
   return {
     successes: answers.successes
@@ -46,14 +54,16 @@ export async function runVaultHook(host: HookHost, event: VaultHookEvent, timeou
   }
 }
 
+type PluginOrder = Pick<AnsweringPlugin, 'name' | 'isRoot'>
+
 /**
  * The host itself first, then the plugins it bundles in the order its `oclif.plugins`
  * lists them, then every other plugin (user-installed, linked, nested) by name.
  * oclif loads plugins in parallel, so its own plugin map has no dependable order.
  */
-export function comparePlugins(host: Pick<HookHost, 'pjson'>): (a: AnsweringPlugin, b: AnsweringPlugin) => number {
+export function comparePlugins(host: Pick<HookHost, 'pjson'>): (a: PluginOrder, b: PluginOrder) => number {
   const listed = (host.pjson.oclif.plugins ?? []).filter((entry): entry is string => typeof entry === 'string')
-  const position = (plugin: AnsweringPlugin): number => {
+  const position = (plugin: PluginOrder): number => {
     if (plugin.isRoot) return -1
     const index = listed.indexOf(plugin.name)
     return index === -1 ? listed.length : index

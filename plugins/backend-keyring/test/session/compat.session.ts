@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process'
 
 import {expect} from 'chai'
 
-import {itemCodec} from '../../../../src/lib/keyring/item-codec.ts'
+import {itemCodec} from '@vault-aws/cli/plugin-testkit'
 import {connectSecretService} from '../../src/secret-service/connect.ts'
 import {SecretServiceKeyring} from '../../src/secret-service/keyring.ts'
 import {context} from '../support/context.ts'

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 
-import {keyringContract} from '../../../../test/helpers/keyring-contract.ts'
+import {keyringContract} from '@vault-aws/cli/plugin-testkit'
 import backends from '../../src/hooks/backends.ts'
 import {NativeKeyring} from '../../src/native/keyring.ts'
 import {secretServiceLocation} from '../../src/native/locations.ts'

@@ -1,20 +1,10 @@
 import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
-import {itemCodec} from '../../../../src/lib/keyring/item-codec.ts'
+import {backendContext, type Recorded} from '@vault-aws/cli/plugin-testkit'
 
-export function context(env: Record<string, string | undefined>): BackendContext & {debugged: string[]} {
-  const debugged: string[] = []
-  return {
-    env,
-    findExecutable: () => undefined, // this backend runs no program
-    homedir: '/nonexistent-home',
-    items: itemCodec,
-    debugged,
-    debug: (message: string) => void debugged.push(message),
-    promptSecret: async () => {
-      throw new Error('the keyring backend never asks for a secret on the terminal')
-    },
-  }
+/** No promptSecret and no PATH: the keyring backend never asks on the terminal and runs no program. */
+export function context(env: Record<string, string | undefined>): BackendContext & Recorded {
+  return backendContext({env})
 }
 
 export async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

@@ -2,9 +2,9 @@ import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {type Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
+import {type Sandbox, vaultBin} from '../helpers/cli.ts'
 
-export const pluginRoot = join(import.meta.dirname, '..')
+export const pluginRoot = join(import.meta.dirname, '..', '..', 'plugins', 'prompt-ykman')
 
 /** Links this plugin into the sandbox user's oclif data directory, as `vault plugins link` does for a user. */
 export function linkPlugin(sandbox: Sandbox): void {

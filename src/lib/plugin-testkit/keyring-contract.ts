@@ -1,8 +1,8 @@
+import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 
-import {expect} from 'chai'
-
-import type {Keyring, KeyringItem} from '../../src/lib/plugin-api/index.ts'
+import type {Keyring, KeyringItem} from '../plugin-api/index.ts'
+import {testRunner} from './runner.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -11,21 +11,27 @@ function bytes(text: string): Uint8Array {
   return encoder.encode(text)
 }
 
+function assertIncludes(listed: string[], expected: string[]): void {
+  const missing = expected.filter((key) => !listed.includes(key))
+  assert.deepEqual(missing, [], 'keys() does not list every key written')
+}
+
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
     await promise
   } catch (error) {
     return (error as {code?: string}).code
   }
-  expect.fail('expected the call to fail')
+  assert.fail('expected the call to fail')
 }
 
 /**
- * The behaviour every keyring backend promises. Keys carry a random prefix so a backend
+ * The behaviour every keyring backend promises, declared as mocha tests. Keys carry a random prefix so a backend
  * that shares its store with other programs (an OS keyring) sees no clash, and every key a
  * test wrote is removed afterwards.
  */
 export function keyringContract(name: string, open: () => Promise<Keyring>, cleanup?: () => Promise<void>): void {
+  const {describe, it, beforeEach, afterEach, after} = testRunner('keyringContract')
   describe(`keyring contract: ${name}`, function () {
     let keyring: Keyring
     let prefix: string
@@ -58,23 +64,23 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
       const k = key('round-trip')
       await set({key: k, data: bytes('{"AccessKeyID":"AKIDEXAMPLE"}')})
       const item = await keyring.get(k)
-      expect(item.key).to.equal(k)
-      expect(decoder.decode(item.data)).to.equal('{"AccessKeyID":"AKIDEXAMPLE"}')
+      assert.equal(item.key, k)
+      assert.equal(decoder.decode(item.data), '{"AccessKeyID":"AKIDEXAMPLE"}')
     })
 
     it('keeps binary data byte for byte', async function () {
       const k = key('binary')
       const data = Uint8Array.from({length: 256}, (_, i) => i)
       await set({key: k, data})
-      expect([...(await keyring.get(k)).data]).to.deep.equal([...data])
+      assert.deepEqual([...(await keyring.get(k)).data], [...data])
     })
 
     it('overwrites an existing item', async function () {
       const k = key('overwrite')
       await set({key: k, data: bytes('first')})
       await set({key: k, data: bytes('second')})
-      expect(decoder.decode((await keyring.get(k)).data)).to.equal('second')
-      expect((await keyring.keys()).filter((listed) => listed === k)).to.have.length(1)
+      assert.equal(decoder.decode((await keyring.get(k)).data), 'second')
+      assert.equal((await keyring.keys()).filter((listed) => listed === k).length, 1)
     })
 
     it('removes an item', async function () {
@@ -83,37 +89,37 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
       await set({key: k, data: bytes('gone soon')})
       await set({key: kept, data: bytes('stays')})
       await keyring.remove(k)
-      expect(await codeOf(keyring.get(k))).to.equal('ITEM_NOT_FOUND')
-      expect(await keyring.keys()).not.to.include(k)
-      expect(decoder.decode((await keyring.get(kept)).data)).to.equal('stays')
+      assert.equal(await codeOf(keyring.get(k)), 'ITEM_NOT_FOUND')
+      assert.ok(!(await keyring.keys()).includes(k), `${k} is still listed`)
+      assert.equal(decoder.decode((await keyring.get(kept)).data), 'stays')
     })
 
     it('lists the keys it holds', async function () {
       const names = [key('a'), key('b'), key('c')]
       for (const k of names) await set({key: k, data: bytes(k)})
       const listed = await keyring.keys()
-      expect(listed).to.include.members(names)
-      expect(listed.filter((listed) => listed.startsWith(prefix)).sort()).to.deep.equal([...names].sort())
+      assertIncludes(listed, names)
+      assert.deepEqual(listed.filter((listed) => listed.startsWith(prefix)).sort(), [...names].sort())
     })
 
     it('reports a missing item as ITEM_NOT_FOUND on get and remove', async function () {
       const k = key('never-written')
-      expect(await codeOf(keyring.get(k))).to.equal('ITEM_NOT_FOUND')
-      expect(await codeOf(keyring.remove(k))).to.equal('ITEM_NOT_FOUND')
+      assert.equal(await codeOf(keyring.get(k)), 'ITEM_NOT_FOUND')
+      assert.equal(await codeOf(keyring.remove(k)), 'ITEM_NOT_FOUND')
     })
 
     it('handles unicode in keys and data', async function () {
       const k = key('профиль-日本-🔑')
       await set({key: k, data: bytes('секрет ✓ 🗝️')})
-      expect(decoder.decode((await keyring.get(k)).data)).to.equal('секрет ✓ 🗝️')
-      expect(await keyring.keys()).to.include(k)
+      assert.equal(decoder.decode((await keyring.get(k)).data), 'секрет ✓ 🗝️')
+      assertIncludes(await keyring.keys(), [k])
     })
 
     it('keeps keys with slashes and percent signs distinct', async function () {
       const names = [key('a/b'), key('a%2Fb'), key('%'), key('a%25b'), key('../up'), key('oidc:https://x.example/start')]
       for (const k of names) await set({key: k, data: bytes(`value of ${k}`)})
-      for (const k of names) expect(decoder.decode((await keyring.get(k)).data)).to.equal(`value of ${k}`)
-      expect(await keyring.keys()).to.include.members(names)
+      for (const k of names) assert.equal(decoder.decode((await keyring.get(k)).data), `value of ${k}`)
+      assertIncludes(await keyring.keys(), names)
     })
 
     it('stores a large value (1 MiB)', async function () {
@@ -121,24 +127,24 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
       const data = new Uint8Array(randomBytes(1024 * 1024))
       await set({key: k, data})
       const back = (await keyring.get(k)).data
-      expect(back.byteLength).to.equal(data.byteLength)
-      expect(Buffer.from(back).equals(Buffer.from(data))).to.equal(true)
+      assert.equal(back.byteLength, data.byteLength)
+      assert.ok(Buffer.from(back).equals(Buffer.from(data)), 'the value read back differs from the one written')
     })
 
     it('preserves label and description', async function () {
       const k = key('labelled')
       await set({key: k, data: bytes('x'), label: 'aws-vault (work)', description: 'AWS credentials <&>'})
       const item = await keyring.get(k)
-      expect(item.label).to.equal('aws-vault (work)')
-      expect(item.description).to.equal('AWS credentials <&>')
+      assert.equal(item.label, 'aws-vault (work)')
+      assert.equal(item.description, 'AWS credentials <&>')
     })
 
     it('lets concurrent writers on different keys all succeed', async function () {
       const writers = await Promise.all(Array.from({length: 4}, () => open()))
       const names = Array.from({length: 12}, (_, i) => key(`parallel-${i}`))
       await Promise.all(names.map((k, i) => set({key: k, data: bytes(`value ${i}`)}, writers[i % writers.length])))
-      for (const [i, k] of names.entries()) expect(decoder.decode((await keyring.get(k)).data)).to.equal(`value ${i}`)
-      expect(await keyring.keys()).to.include.members(names)
+      for (const [i, k] of names.entries()) assert.equal(decoder.decode((await keyring.get(k)).data), `value ${i}`)
+      assertIncludes(await keyring.keys(), names)
     })
 
     it('leaves one readable written value after concurrent writers on one key', async function () {
@@ -146,8 +152,9 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
       const k = key('contended')
       const values = Array.from({length: 12}, (_, i) => `writer ${i} ${'x'.repeat(i * 100)}`)
       await Promise.all(values.map((value, i) => set({key: k, data: bytes(value)}, writers[i % writers.length])))
-      expect(values).to.include(decoder.decode((await keyring.get(k)).data))
-      expect((await keyring.keys()).filter((listed) => listed === k)).to.have.length(1)
+      const read = decoder.decode((await keyring.get(k)).data)
+      assert.ok(values.includes(read), `read back a value no writer wrote: ${read.slice(0, 40)}`)
+      assert.equal((await keyring.keys()).filter((listed) => listed === k).length, 1)
     })
   })
 }

@@ -2,10 +2,10 @@ import {expect} from 'chai'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {runNode, Sandbox, vaultBin, type RunResult} from '../../../test/helpers/cli.ts'
-import {type Emulator, startEmulator} from '../../../test/helpers/emulator.ts'
-import {shellQuote, TmuxSession} from '../../../test/helpers/tmux.ts'
-import {fakeYkman, linkPlugin, recordedArgv} from './support.ts'
+import {runNode, Sandbox, vaultBin, type RunResult} from '../helpers/cli.ts'
+import {type Emulator, startEmulator} from '../helpers/emulator.ts'
+import {shellQuote, TmuxSession} from '../helpers/tmux.ts'
+import {fakeYkman, linkPlugin, recordedArgv} from './prompt-ykman-helpers.ts'
 
 // The ykman driver in the built vault, linked as a user would link it, with a stand-in ykman
 // that prints the emulator's current TOTP code.

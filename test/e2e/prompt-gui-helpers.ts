@@ -4,11 +4,11 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {promisify} from 'node:util'
 
-import {type Sandbox, vaultBin} from '../../../test/helpers/cli.ts'
+import {type Sandbox, vaultBin} from '../helpers/cli.ts'
 
 const run = promisify(execFile)
 
-export const pluginRoot = join(import.meta.dirname, '..')
+export const pluginRoot = join(import.meta.dirname, '..', '..', 'plugins', 'prompt-gui')
 
 /** Links this plugin into the sandbox user's oclif data directory, as `vault plugins link` does for a user. */
 export function linkPlugin(sandbox: Sandbox): void {

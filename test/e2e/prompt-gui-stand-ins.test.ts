@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 import {writeFileSync} from 'node:fs'
 
-import {runNode, Sandbox, vaultBin, type RunResult} from '../../../test/helpers/cli.ts'
-import {type Emulator, startEmulator} from '../../../test/helpers/emulator.ts'
-import {fakeDialog, linkPlugin, recordedArgv} from './support.ts'
+import {runNode, Sandbox, vaultBin, type RunResult} from '../helpers/cli.ts'
+import {type Emulator, startEmulator} from '../helpers/emulator.ts'
+import {fakeDialog, linkPlugin, recordedArgv} from './prompt-gui-helpers.ts'
 
 // Each dialog driver in the built vault, with a stand-in program first on PATH that records
 // its command line and prints the emulator's current code: what osascript would get on a Mac.

@@ -2,9 +2,9 @@ import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {promisify} from 'node:util'
 
-import {runNode, Sandbox, vaultBin, type RunResult} from '../../../test/helpers/cli.ts'
-import {type Emulator, startEmulator} from '../../../test/helpers/emulator.ts'
-import {linkPlugin, VirtualDisplay} from './support.ts'
+import {runNode, Sandbox, vaultBin, type RunResult} from '../helpers/cli.ts'
+import {type Emulator, startEmulator} from '../helpers/emulator.ts'
+import {linkPlugin, VirtualDisplay} from './prompt-gui-helpers.ts'
 
 const run = promisify(execFile)
 

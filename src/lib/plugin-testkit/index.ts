@@ -1,0 +1,11 @@
+/**
+ * What a plugin's tests need from the host, published as `@vault-aws/cli/plugin-testkit`: the
+ * keyring contract every backend must pass, and the contexts the host hands to backends and
+ * prompt drivers. Plugin tests import this, never the host's internals, so they keep working
+ * whatever the host moves around. Runs under mocha; assertions use node:assert.
+ */
+export type {BackendContextOptions, Recorded} from './contexts.ts'
+export {backendContext, promptContext} from './contexts.ts'
+export {keyringContract} from './keyring-contract.ts'
+/** aws-vault's item JSON, the codec the host hands to every backend as `ctx.items`. */
+export {itemCodec} from '../keyring/item-codec.ts'
