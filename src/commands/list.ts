@@ -4,15 +4,17 @@ import {VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
-import {formatColumns} from '../lib/output/columns.ts'
+import {isOidcTokenKey} from '../lib/keyring/session-key.ts'
 import {printable} from '../lib/output/printable.ts'
 import {formatRemaining} from '../lib/output/remaining.ts'
+import {formatTabwriterTable} from '../lib/output/tabwriter.ts'
 
 export interface ListedSession {
   type: string
   profile: string
   mfaSerial: string
   expiration: string
+  /** Negative once expired: aws-vault lists expired sessions too, until they are collected. */
   remainingSeconds: number
 }
 
@@ -26,6 +28,8 @@ export interface ListResult {
   mode: 'credentials' | 'profiles' | 'sessions' | 'table'
   profiles: ListedProfile[]
   sessions: ListedSession[]
+  /** Start URLs with a cached SSO token (aws-vault's `oidc:<start url>` items). */
+  ssoTokens: string[]
 }
 
 export default class List extends VaultCommand<typeof List> {
@@ -48,16 +52,18 @@ export default class List extends VaultCommand<typeof List> {
     const config = await this.awsConfig()
     const profileNames = config.profileNames()
     if (mode === 'profiles') {
-      return {mode, profiles: profileNames.map((profile) => ({credentials: null, profile, sessions: []})), sessions: []}
+      return {mode, profiles: profileNames.map((profile) => ({credentials: null, profile, sessions: []})), sessions: [], ssoTokens: []}
     }
     const keyring = await this.keyring()
     const credentialNames = await new CredentialStore(keyring).keys()
+    const ssoTokens = (await keyring.keys()).filter(isOidcTokenKey).map((key) => key.slice('oidc:'.length))
     const now = Date.now()
     const sessions: ListedSession[] = (await new SessionStore(keyring).list()).map((session) => ({
       expiration: session.expiration.toISOString(),
       mfaSerial: session.mfaSerial,
       profile: session.profileName,
-      remainingSeconds: Math.max(0, Math.floor((session.expiration.getTime() - now) / 1000)),
+      // Go's time.Until(expiration).Truncate(time.Second): toward zero.
+      remainingSeconds: Math.trunc((session.expiration.getTime() - now) / 1000),
       type: session.type,
     }))
     const stored = new Set(credentialNames)
@@ -75,9 +81,10 @@ export default class List extends VaultCommand<typeof List> {
         mode,
         profiles: credentialNames.map((name) => ({credentials: name, profile: known.has(name) ? name : null, sessions: []})),
         sessions,
+        ssoTokens,
       }
     }
-    return {mode, profiles, sessions}
+    return {mode, profiles, sessions, ssoTokens}
   }
 
   protected override render(result: ListResult): void {
@@ -89,25 +96,41 @@ export default class List extends VaultCommand<typeof List> {
         for (const entry of result.profiles) this.log(printable(entry.credentials ?? ''))
         return
       case 'sessions':
-        for (const session of result.sessions) this.log(sessionLabel(session))
+        for (const label of allSessionLabels(result)) this.log(label)
         return
-      case 'table': {
-        const rows = [
-          ['Profile', 'Credentials', 'Sessions'],
-          ['=======', '===========', '========'],
-          ...result.profiles.map((entry) => [
-            entry.profile === null ? '-' : printable(entry.profile),
-            entry.credentials === null ? '-' : printable(entry.credentials),
-            entry.sessions.map((session) => `${session.type}:${formatRemaining(session.remainingSeconds)}`).join(', ') || '-',
-          ]),
-        ]
-        this.log(formatColumns(rows))
-      }
+      case 'table':
+        this.log(formatTabwriterTable(tableRows(result)))
     }
   }
 }
 
+/** aws-vault's labels: SSO tokens first, then every session in store order. */
+function allSessionLabels(result: ListResult): string[] {
+  return [...result.ssoTokens.map((url) => `oidc:${printable(url)}`), ...result.sessions.map(sessionLabel)]
+}
+
+/**
+ * The rows of aws-vault v7.2's table: the config's profiles with their sessions, stored keys
+ * without a profile, then whatever session label was not shown yet (sessions of profiles that
+ * are not in the config, and SSO tokens, which aws-vault never ties to a profile).
+ */
+function tableRows(result: ListResult): string[][] {
+  const rows = [
+    ['Profile', 'Credentials', 'Sessions'],
+    ['=======', '===========', '========'],
+  ]
+  const shown = new Set<string>()
+  for (const entry of result.profiles) {
+    if (entry.profile === null) continue
+    const labels = entry.sessions.map(sessionLabel)
+    for (const label of labels) shown.add(label)
+    rows.push([printable(entry.profile), entry.credentials === null ? '-' : printable(entry.credentials), labels.join(', ') || '-'])
+  }
+  for (const entry of result.profiles) if (entry.profile === null && entry.credentials) rows.push(['-', printable(entry.credentials), '-'])
+  for (const label of allSessionLabels(result)) if (!shown.has(label)) rows.push(['-', '-', label])
+  return rows
+}
+
 function sessionLabel(session: ListedSession): string {
-  const mfa = session.mfaSerial ? ' (mfa)' : ''
-  return `${session.type} ${printable(session.profile)}${mfa} ${formatRemaining(session.remainingSeconds)}`
+  return `${printable(session.type)}:${formatRemaining(session.remainingSeconds)}`
 }

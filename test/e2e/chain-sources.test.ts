@@ -192,7 +192,8 @@ sso_registration_scopes = sso:account:access
 
       // vault list shows the SSO session; vault clear removes it and the token.
       const sessions = await world.run(['list', '--sessions'])
-      expect(sessions.stdout).to.match(/^sso\.GetRoleCredentials sso /m)
+      // As aws-vault prints them: the SSO token first, then the role session.
+      expect(sessions.stdout).to.match(/^oidc:https?:\/\/\S+\nsso\.GetRoleCredentials:\d+m\d+s\n$/)
       expect((await world.run(['clear'])).stdout).to.equal('Cleared 2 sessions.\n')
     })
 

@@ -34,16 +34,18 @@ describe('vault export (built binary)', () => {
     expect(result.stdout).to.equal(expected('export ', "'"))
   })
 
-  it('prints an INI section with --format ini', async () => {
+  it('prints an INI section with --format ini, key=value as aws-vault writes it', async () => {
     const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'ini'])
     expect(result.stdout).to.equal(
-      `[work]\naws_access_key_id     = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\nregion                = eu-central-1\n`,
+      `[work]\naws_access_key_id=${key.accessKeyId}\naws_secret_access_key=${key.secretAccessKey}\nregion=eu-central-1\n`,
     )
   })
 
-  it('prints credential_process JSON with --format json', async () => {
+  it('prints credential_process JSON with --format json, indented by two spaces as aws-vault prints it', async () => {
     const result = await sandbox.run(['export', 'work', '--no-session', '--format', 'json'])
-    expect(JSON.parse(result.stdout)).to.deep.equal({AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, Version: 1})
+    expect(result.stdout).to.equal(
+      `{\n  "Version": 1,\n  "AccessKeyId": "${key.accessKeyId}",\n  "SecretAccessKey": "${key.secretAccessKey}"\n}\n`,
+    )
   })
 
   it('rejects an unknown format, listing the valid ones', async () => {

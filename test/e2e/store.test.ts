@@ -68,7 +68,9 @@ describe('vault add / list / remove (built binary)', () => {
     const lines = table.stdout
       .trimEnd()
       .split('\n')
-      .map((line) => line.split(/\s{2,}/))
+      .map((line) => line.trimEnd().split(/\s{2,}/))
+    // aws-vault's tabwriter layout: every cell padded to 25 columns, the last one too.
+    expect(table.stdout.split('\n')[0]).to.equal(`${'Profile'.padEnd(25)}${'Credentials'.padEnd(25)}${'Sessions'.padEnd(25)}`)
     expect(lines).to.deep.equal([
       ['Profile', 'Credentials', 'Sessions'],
       ['=======', '===========', '========'],

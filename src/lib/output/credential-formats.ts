@@ -19,7 +19,7 @@ export function credentialVariables(credentials: Credentials, region?: string): 
   return variables
 }
 
-/** The credential_process Version 1 object that AWS SDKs and the AWS CLI read. */
+/** The credential_process Version 1 object that AWS SDKs and the AWS CLI read, indented as aws-vault prints it. */
 export function credentialProcessJson(credentials: Credentials): string {
   const output: Record<string, number | string> = {
     Version: 1,
@@ -28,7 +28,7 @@ export function credentialProcessJson(credentials: Credentials): string {
   }
   if (credentials.sessionToken) output.SessionToken = credentials.sessionToken
   if (credentials.expiration) output.Expiration = formatIso8601(credentials.expiration)
-  return JSON.stringify(output)
+  return JSON.stringify(output, null, 2)
 }
 
 function iniSection(profileName: string, credentials: Credentials, region?: string): string {
@@ -39,8 +39,8 @@ function iniSection(profileName: string, credentials: Credentials, region?: stri
   if (credentials.sessionToken) entries.push(['aws_session_token', credentials.sessionToken])
   if (credentials.expiration) entries.push(['aws_credential_expiration', formatIso8601(credentials.expiration)])
   if (region) entries.push(['region', region])
-  const width = Math.max(...entries.map(([key]) => key.length))
-  return [`[${profileName}]`, ...entries.map(([key, value]) => `${key.padEnd(width)} = ${value}`)].join('\n')
+  // aws-vault writes key=value without spaces or alignment.
+  return [`[${profileName}]`, ...entries.map(([key, value]) => `${key}=${value}`)].join('\n')
 }
 
 /**

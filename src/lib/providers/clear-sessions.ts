@@ -19,8 +19,10 @@ export interface ClearTarget {
 }
 
 /**
- * What `aws-vault clear` removes: with a profile, its sessions and the SSO token of its start
- * URL; without, every session (old formats included) and every SSO token. Returns how many went.
+ * What `vault clear` removes. Without a profile, as `aws-vault clear`: every session (old formats
+ * included) and every SSO token. With a profile: its sessions and, unlike aws-vault v7.2, also the
+ * SSO token of its start URL (aws-vault means to, but its lookup compares the bare start URL with
+ * the `oidc:`-prefixed key and never finds it, so the token stays). Returns how many went.
  */
 export async function clearSessions(keyring: Keyring, target: ClearTarget = {}): Promise<number> {
   const keys = await keyring.keys()
