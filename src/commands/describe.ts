@@ -30,11 +30,19 @@ export default class Describe extends VaultCommand<typeof Describe> {
 
   protected async execute(): Promise<ChainDescription> {
     const env = this.vaultEnv
+    await this.assertKnownProfile(this.args.profile)
     const profile = resolveProfile(await this.awsConfig(), this.args.profile, {env, flags: this.profileFlags(), requireSection: false})
     const keyring = await this.keyring()
     const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
     this.reportPluginWarnings()
-    const plan = await chainPlan(profile, {credentials: new CredentialStore(keyring), sources}, {noSession: this.flags['no-session']})
+    const plan = await chainPlan(
+      profile,
+      {credentials: new CredentialStore(keyring), sources},
+      {
+        markMissing: true,
+        noSession: this.flags['no-session'],
+      },
+    )
     return describeChain(profile, plan, {
       env,
       minTtlSeconds: minTtlSeconds(env),
@@ -71,6 +79,9 @@ export default class Describe extends VaultCommand<typeof Describe> {
       '',
       result.mfa_prompts.length === 0 ? 'MFA: no code needed now' : `MFA: asks for a code of ${result.mfa_prompts.join(', then ')}`,
     )
+    for (const {fix, profile} of result.missing_credentials) {
+      lines.push('', `Missing: the long-term keys of ${profile}, which this chain starts from; store them with \`${fix}\``)
+    }
     if (result.notes.length > 0) lines.push('', 'Notes:', ...result.notes.map((note) => `  - ${note}`))
     this.log(lines.join('\n'))
   }

@@ -92,6 +92,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
   /** The profile as login sees it: --duration also sets the federation token's length. */
   private async resolve(name: string): Promise<ResolvedProfile> {
     const seconds = this.durationSeconds()
+    await this.assertKnownProfile(name)
     return resolveProfile(await this.awsConfig(), name, {
       env: this.vaultEnv,
       flags: {

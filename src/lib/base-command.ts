@@ -141,6 +141,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     })
   }
 
+  /** Refuses a mistyped profile: no config section and no stored keys (with the closest name). */
+  protected assertKnownProfile(name: string): Promise<void> {
+    return this.context.assertKnownProfile(name)
+  }
+
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
   protected awsConfig(): Promise<AwsConfigFile> {
     return this.context.awsConfig()

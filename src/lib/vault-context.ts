@@ -19,6 +19,7 @@ import type {
 import {minTtlSeconds, parseGoDuration} from './config/duration.ts'
 import {type AwsConfigFile, loadConfigFile} from './config/file.ts'
 import {resolveProfile} from './config/resolve.ts'
+import {checkKnownProfile} from './config/unknown-profile.ts'
 import {itemCodec} from './keyring/item-codec.ts'
 import {VaultError} from './errors.ts'
 import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
@@ -146,6 +147,14 @@ export class VaultContext {
   }
 
   /** Broken plugins are reported once, as warnings naming them, never as crashes. */
+  /** Refuses a mistyped profile (no config section, no stored keys) before anything else is done with it. */
+  async assertKnownProfile(name: string): Promise<void> {
+    const config = await this.awsConfig()
+    if (config.hasProfile(name)) return
+    const {CredentialStore} = await import('./keyring/credential-store.ts')
+    checkKnownProfile(name, config.profileNames(), await new CredentialStore(await this.keyring()).keys(), config.path)
+  }
+
   reportPluginWarnings(): void {
     for (const message of this.registry.warnings()) this.options.warn(message)
     for (const message of this.registry.notices()) this.options.debug(message)
@@ -163,6 +172,7 @@ export class VaultContext {
   ): Promise<ProfileCredentialProvider> {
     const env = this.env
     const config = await this.awsConfig()
+    await this.assertKnownProfile(name)
     const profile = resolveProfile(config, name, {
       env,
       flags: {

@@ -13,7 +13,7 @@ import {resolveStsTarget, type StsTarget} from '../sts/target.ts'
 import {cachedSession, type LockRunner} from './cached-session.ts'
 import type {MfaCodes} from './mfa.ts'
 import {planChain, type AssumeRoleStep, type ChainPlan, type ChainStep, type GetSessionTokenStep, type SourceStep} from './plan.ts'
-import {fromStoredCredentials} from './stored-credentials.ts'
+import {fromStoredCredentials, missingCredentials} from './stored-credentials.ts'
 
 export interface ChainDeps {
   credentials: CredentialStore
@@ -44,11 +44,12 @@ export type {ChainPlan, ChainStep} from './plan.ts'
 export async function chainPlan(
   profile: ResolvedProfile,
   deps: Pick<ChainDeps, 'credentials' | 'sources'>,
-  options: ChainOptions,
+  options: ChainOptions & {markMissing?: boolean},
 ): Promise<ChainPlan> {
   const stored = new Set(await deps.credentials.keys())
   return planChain(profile, {
     hasStoredCredentials: (name) => stored.has(name),
+    markMissing: options.markMissing ?? false,
     noSession: options.noSession,
     sourceFor: (candidate) => deps.sources.find((source) => safeMatches(source, candidate))?.id,
   })
@@ -110,6 +111,8 @@ class StepContext {
     switch (step.kind) {
       case 'stored-credentials':
         return fromStoredCredentials(this.deps.credentials, step.profile.name)
+      case 'missing-credentials':
+        return () => Promise.reject(missingCredentials(step.profile.name))
       case 'source':
         return this.source(step)
       case 'get-session-token':

@@ -42,11 +42,11 @@ export interface DescribedSession {
   reusable: boolean
 }
 
-export type StepOutcome = 'reuse-cached-session' | 'call' | 'read-stored-keys' | 'not-needed'
+export type StepOutcome = 'reuse-cached-session' | 'call' | 'read-stored-keys' | 'missing' | 'not-needed'
 
 export interface DescribedStep {
   step: number
-  action: 'stored_credentials' | 'source' | 'GetSessionToken' | 'AssumeRole'
+  action: 'stored_credentials' | 'missing' | 'source' | 'GetSessionToken' | 'AssumeRole'
   profile: string
   outcome: StepOutcome
   /** What happens, in a sentence. */
@@ -72,6 +72,8 @@ export interface ChainDescription {
   min_ttl_seconds: number
   /** MFA codes the chain would ask for now, by device. */
   mfa_prompts: string[]
+  /** Profiles whose long-term keys the chain needs and the store does not have, with the command that adds them. */
+  missing_credentials: Array<{profile: string; fix: string}>
 }
 
 /** aws-vault's config key names for the resolved fields; durations without a key get descriptive names. */
@@ -163,9 +165,13 @@ export async function describeChain(profile: ProfileWithOrigins, plan: ChainPlan
       notes.push(`profile ${step.profile.name} has no region: its STS calls go to us-east-1`)
     }
   }
+  const missing = plan.steps
+    .filter((step) => step.kind === 'missing-credentials')
+    .map((step) => ({fix: `vault add ${step.profile.name}`, profile: step.profile.name}))
   return {
     chain: described,
     mfa_prompts: prompts.reverse(),
+    missing_credentials: missing,
     min_ttl_seconds: deps.minTtlSeconds,
     notes,
     profile: describeProfile(profile),
@@ -176,6 +182,14 @@ export async function describeChain(profile: ProfileWithOrigins, plan: ChainPlan
 async function describeStep(number: number, step: ChainStep, deps: DescribeDeps): Promise<DescribedStep> {
   const profile = step.profile.name
   switch (step.kind) {
+    case 'missing-credentials':
+      return {
+        action: 'missing',
+        outcome: 'missing',
+        profile,
+        step: number,
+        summary: `MISSING: no long-term keys stored for ${profile}; add them with \`vault add ${profile}\``,
+      }
     case 'stored-credentials':
       return {
         action: 'stored_credentials',

@@ -55,7 +55,16 @@ export interface AssumeRoleStep {
   session: SessionSlot
 }
 
-export type ChainStep = StoredCredentialsStep | SourceStep | GetSessionTokenStep | AssumeRoleStep
+/**
+ * Long-term keys that should be stored for this profile and are not: planned only when the
+ * caller asks to see the whole chain (`vault describe`); running a chain refuses it instead.
+ */
+export interface MissingCredentialsStep {
+  kind: 'missing-credentials'
+  profile: ResolvedProfile
+}
+
+export type ChainStep = StoredCredentialsStep | MissingCredentialsStep | SourceStep | GetSessionTokenStep | AssumeRoleStep
 
 export interface ChainPlan {
   /** From the credentials at the bottom to the profile asked for. */
@@ -69,6 +78,8 @@ export interface PlanContext {
   /** The id of the first `vault:sources` descriptor that matches, by priority. */
   sourceFor(profile: ResolvedProfile): string | undefined
   noSession: boolean
+  /** Plan past missing keys, marking them, instead of refusing the profile (for `vault describe`). */
+  markMissing?: boolean
 }
 
 /** AWS limits a role assumed with temporary credentials to one hour. */
@@ -101,29 +112,43 @@ class Planner {
   visit(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
     const stored = this.context.hasStoredCredentials(profile.name)
     const source = profile.sourceProfile
-    if (stored || source) {
-      if (stored) {
-        this.steps.push({kind: 'stored-credentials', profile})
-      } else if (source) {
-        this.notes.push(`profile ${profile.name}: sourcing credentials from profile ${source.name}`)
-        this.visit(source, profile)
-      }
-      if (profile.roleArn) {
-        this.assumeRole(profile, profile.roleArn)
-        return
-      }
-      // Long-term keys, this profile's or handed up unwrapped by its source_profile, get a
-      // GetSessionToken with this profile's own mfa_serial; anything temporary passes as it is.
-      if (this.steps.at(-1)?.kind === 'stored-credentials') this.sessionToken(profile, chainedFrom)
+    const sourceId = stored || source ? undefined : this.context.sourceFor(profile)
+    if (!stored && !source && sourceId === undefined) {
+      if (!this.context.markMissing) throw missingCredentials(profile.name)
+      // Planned as the long-term keys `vault add` would store, so the steps above are the ones they would give.
+      this.steps.push({kind: 'missing-credentials', profile})
+      this.keysOrSource(profile, chainedFrom)
       return
     }
-    const sourceId = this.context.sourceFor(profile)
     if (sourceId !== undefined) {
       const session = builtinSourceSessions[sourceId]?.(profile)
       this.steps.push({kind: 'source', profile, sourceId, ...(session ? {session} : {})})
       return
     }
-    throw missingCredentials(profile.name)
+    if (stored) {
+      this.steps.push({kind: 'stored-credentials', profile})
+    } else if (source) {
+      this.notes.push(`profile ${profile.name}: sourcing credentials from profile ${source.name}`)
+      this.visit(source, profile)
+    }
+    this.keysOrSource(profile, chainedFrom)
+  }
+
+  /** aws-vault's getSourceCredWithSession, once the credentials below are planned. */
+  private keysOrSource(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
+    if (profile.roleArn) {
+      this.assumeRole(profile, profile.roleArn)
+      return
+    }
+    // Long-term keys, this profile's or handed up unwrapped by its source_profile, get a
+    // GetSessionToken with this profile's own mfa_serial; anything temporary passes as it is.
+    if (this.longTermKeysBelow()) this.sessionToken(profile, chainedFrom)
+  }
+
+  /** The step below hands up long-term keys (stored, or to be stored). */
+  private longTermKeysBelow(): boolean {
+    const below = this.steps.at(-1)?.kind
+    return below === 'stored-credentials' || below === 'missing-credentials'
   }
 
   private sessionToken(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
@@ -158,7 +183,7 @@ class Planner {
 
   private assumeRole(profile: ResolvedProfile, roleArn: string): void {
     // Only long-term keys may ask for more than an hour: a session, a role or a source's credentials may not.
-    const chained = this.steps.at(-1)?.kind !== 'stored-credentials'
+    const chained = !this.longTermKeysBelow()
     const mfaChained = Boolean(profile.mfaSerial) && profile.mfaSerial === this.chainedMfa
     const requested = profile.assumeRoleDuration
     const durationSeconds = chained ? Math.min(requested, roleChainingMaximumSeconds) : requested
