@@ -232,6 +232,8 @@ function line(step: ChainStep): string {
   switch (step.kind) {
     case 'stored-credentials':
       return `keys ${step.profile.name}`
+    case 'missing-credentials':
+      return `missing keys ${step.profile.name}`
     case 'source':
       return `source ${step.sourceId} ${step.profile.name}`
     case 'get-session-token':
@@ -277,6 +279,17 @@ describe('chain plan: every branch of aws-vault v7.2 GetProviderForProfile', () 
       for (const note of row.notes ?? []) expect(result.notes).to.include(note)
     })
   }
+
+  it('for describe: missing keys are planned as the keys they would be, and the chain above goes on', () => {
+    const file = parseConfig(`[profile s]\nmfa_serial = ${A}\n[profile p]\nsource_profile = s\nrole_arn = ${ROLE}\nmfa_serial = ${A}`, '/c')
+    const result = planChain(resolveProfile(file, 'p', {env: {}}), {
+      hasStoredCredentials: () => false,
+      markMissing: true,
+      noSession: false,
+      sourceFor: () => undefined,
+    })
+    expect(result.steps.map(line)).to.deep.equal(['missing keys s', `GetSessionToken s 28800s mfa=${A}`, 'AssumeRole p mfa=chained'])
+  })
 
   it('the session of a source-profile GetSessionToken is keyed by the profile asked for and its own mfa_serial', () => {
     const result = plan(rows.find((row) => row.branch.startsWith('no role, keys of the source handed up'))!)

@@ -91,6 +91,8 @@ function line(step: ChainStep): string {
   switch (step.kind) {
     case 'stored-credentials':
       return `keys ${step.profile.name}`
+    case 'missing-credentials':
+      return `missing keys ${step.profile.name}`
     case 'source':
       return `source ${step.sourceId} ${step.profile.name}${step.session ? ` cached as ${step.session.type}` : ''}`
     case 'get-session-token':
