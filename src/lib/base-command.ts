@@ -29,6 +29,12 @@ export const credentialFlags = {
   'mfa-token': Flags.string({char: 't', description: 'The MFA code to use'}),
   'no-session': Flags.boolean({allowNo: true, char: 'n', default: false, description: 'Skip creating an STS session with GetSessionToken'}),
   region: Flags.string({description: 'The AWS region'}),
+  stdout: Flags.boolean({
+    allowNo: true,
+    default: false,
+    description: 'Print the SSO sign-in URL (always printed) without opening a browser',
+    env: 'AWS_VAULT_STDOUT',
+  }),
 }
 
 /**

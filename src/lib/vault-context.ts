@@ -55,6 +55,8 @@ export interface CredentialFlagValues {
   'mfa-token'?: string
   'no-session': boolean
   region?: string
+  /** aws-vault's --stdout: an SSO sign-in prints its URL and opens no browser. */
+  stdout?: boolean
 }
 
 export interface ProfileCredentials {
@@ -190,7 +192,8 @@ export class VaultContext {
     const {readOnly} = this.options
     const lock: LockRunner | undefined = readOnly ? () => readOnly.refuse('a new session') : undefined
     const deps = chainDepsFor({
-      env,
+      // For the chain only: the child's environment stays as the user set it.
+      env: flags.stdout ? {...env, AWS_VAULT_SSO_NO_BROWSER: '1'} : env,
       keyring,
       lockScope: JSON.stringify([this.backendId, homedir(), ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? '')]),
       log: this.options.debug,

@@ -53,6 +53,17 @@ describe('aws-vault flags and refusals (built binary)', function () {
       expect(exported.stdout).to.include(`AWS_ACCESS_KEY_ID=${key.accessKeyId}\n`)
     })
 
+    it("exec and export take aws-vault's --stdout (the SSO sign-in is tested with the credential sources)", async () => {
+      for (const argv of [
+        ['export', 'work', '--no-session', '--stdout'],
+        ['exec', 'work', '--no-session', '--no-stdout', '--', 'true'],
+      ]) {
+        const result = await sandbox.run(argv)
+        expect(result.code, `${argv.join(' ')}: ${result.stderr}`).to.equal(0)
+      }
+      expect((await sandbox.run(['export', '--help'])).stdout).to.include('--[no-]stdout')
+    })
+
     it('login uses $AWS_PROFILE', async () => {
       const result = await sandbox.run(['login', '--stdout'], {env: {AWS_PROFILE: 'staging'}})
       expect(result.code).to.equal(3)

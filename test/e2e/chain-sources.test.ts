@@ -1,7 +1,7 @@
 // The host's credential sources, registered through vault:sources: credential_process, web identity, SSO.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -150,8 +150,12 @@ sso_registration_scopes = sso:account:access
   })
 
   describe('SSO', () => {
-    async function signIn(profile: string, env: Record<string, string> = {}): Promise<{credentials: ProcessCredentials; stderr: string}> {
-      const child = spawn(process.execPath, [vaultBin, 'exec', profile, '--json'], {
+    async function signIn(
+      profile: string,
+      env: Record<string, string> = {},
+      args: string[] = [],
+    ): Promise<{credentials: ProcessCredentials; stderr: string}> {
+      const child = spawn(process.execPath, [vaultBin, 'exec', profile, '--json', ...args], {
         cwd: repoRoot,
         env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, ...env}),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -195,6 +199,30 @@ sso_registration_scopes = sso:account:access
       // As aws-vault prints them: the SSO token first, then the role session.
       expect(sessions.stdout).to.match(/^oidc:https?:\/\/\S+\nsso\.GetRoleCredentials:\d+m\d+s\n$/)
       expect((await world.run(['clear'])).stdout).to.equal('Cleared 2 sessions.\n')
+    })
+
+    it('--stdout (or AWS_VAULT_STDOUT) prints the sign-in URL and opens no browser', async () => {
+      // A display and an opener that logs what it was asked to open, in place of a browser.
+      const bin = join(home, 'bin')
+      const opened = join(home, 'opened.log')
+      mkdirSync(bin, {recursive: true})
+      writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> '${opened}'\n`, {mode: 0o700})
+      const env = {DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}`}
+      const urlOf = (stderr: string) => /open (\S+) and check/.exec(stderr)?.[1] ?? 'none'
+      const quiet = [
+        urlOf((await signIn('sso', env, ['--stdout'])).stderr),
+        (await world.run(['clear'])).code,
+        urlOf((await signIn('sso', {...env, AWS_VAULT_STDOUT: 'true'})).stderr),
+        (await world.run(['clear'])).code,
+      ]
+      expect(quiet[1]).to.equal(0)
+      // Without it the browser is opened: once that URL is logged, the earlier ones would have been too.
+      const shown = urlOf((await signIn('sso', env)).stderr)
+      const deadline = Date.now() + 20_000
+      while (!(existsSync(opened) && readFileSync(opened, 'utf8').includes(shown)) && Date.now() < deadline) await sleep(20)
+      expect(readFileSync(opened, 'utf8')).to.equal(`${shown}\n`)
+      expect(quiet[0]).to.not.equal('none')
+      expect(quiet[2]).to.not.equal('none')
     })
 
     const ssoActions = () =>
