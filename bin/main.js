@@ -21,13 +21,16 @@ if (argv[0]?.startsWith('-')) {
   process.argv.splice(2, process.argv.length - 2, ...argv)
 }
 
-// credential_process runs `vault exec <profile> --json` before every AWS call: a live cached
-// session is answered before oclif loads (src/lib/start/exec-json.ts); otherwise, and for every
-// other command, the full CLI runs.
+// credential_process runs `vault exec <profile> --json` (or `export <profile> --format json`) before every
+// AWS call: a live cached session, or stored keys with --no-session, is answered before oclif loads
+// (src/lib/start/exec-json.ts); otherwise, and for every other command, the full CLI runs.
 let answered = false
-if (argv[0] === 'exec' && (argv.at(-1) === '--json' || argv.at(-1) === '-j')) {
-  const {execJsonFromCache} = await import('../dist/lib/start/exec-json.js')
-  answered = await execJsonFromCache(fileURLToPath(new URL('..', import.meta.url)), argv).catch(() => false)
+if (argv[0] === 'exec' || argv[0] === 'export') {
+  const {startPathRequest} = await import('../dist/lib/start/argv.js')
+  if (startPathRequest(argv)) {
+    const {execJsonFromCache} = await import('../dist/lib/start/exec-json.js')
+    answered = await execJsonFromCache(fileURLToPath(new URL('..', import.meta.url)), argv).catch(() => false)
+  }
 }
 
 if (!answered) {

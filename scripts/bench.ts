@@ -1,6 +1,6 @@
 // `npm run bench`: wall time of vault's hot paths as ratios against `node -e 0`, measured in the same run.
 // Medians of repeated sequential runs; the built CLI, a file store and the project's AWS emulator.
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -34,17 +34,57 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   })
 }
 
-async function time(command: string, args: string[], env: Record<string, string>): Promise<number> {
-  const samples: number[] = []
-  for (let i = 0; i < runs + 1; i++) {
-    const elapsed = await run(command, args, env)
-    if (i > 0) samples.push(elapsed) // the first run warms caches and is discarded
-  }
-  return median(samples)
+// GNU time reports a process's peak resident set (ru_maxrss); without it the memory column is left out.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+/** Peak resident set of one run, in MiB, or undefined without GNU time. */
+async function peakRss(command: string, args: string[], env: Record<string, string>): Promise<number | undefined> {
+  if (!gnuTime) return undefined
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(gnuTime, ['-f', 'maxrss=%M', command, ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))))
+  })
+  const kib = /maxrss=(\d+)/.exec(output)?.[1]
+  return kib === undefined ? undefined : Number(kib) / 1024
 }
 
-function profiles(count: number): string {
-  const lines = ['[profile hot]', 'region = eu-west-1', '']
+interface Timing {
+  ms: number
+  /** The median of `node -e 0` in the same runs. */
+  baseline: number
+  rssMiB: number | undefined
+}
+
+/**
+ * The median wall time and peak memory of `runs` runs after a discarded warm-up, each run next to
+ * one of `node -e 0`: on a shared machine the load then weighs on both sides of the ratio alike.
+ */
+async function time(command: string, args: string[], env: Record<string, string>): Promise<Timing> {
+  const samples: number[] = []
+  const baselines: number[] = []
+  for (let i = 0; i < runs + 1; i++) {
+    const baseline = await run(process.execPath, ['-e', '0'], env)
+    const elapsed = await run(command, args, env)
+    // The first run warms caches and is discarded.
+    if (i > 0) {
+      samples.push(elapsed)
+      baselines.push(baseline)
+    }
+  }
+  const memory: number[] = []
+  for (let i = 0; i < 3; i++) {
+    const rss = await peakRss(command, args, env)
+    if (rss !== undefined) memory.push(rss)
+  }
+  return {baseline: median(baselines), ms: median(samples), rssMiB: memory.length > 0 ? median(memory) : undefined}
+}
+
+/** `hot`, `hot-role` (an MFA role: its sessions are cached, as aws-vault caches them) and `count - 1` others. */
+function profiles(count: number, role: string): string {
+  const lines = ['[profile hot]', 'region = eu-west-1', '', role]
   for (let i = 0; i < count - 1; i++) {
     lines.push(
       `[profile org-${i}]`,
@@ -262,13 +302,39 @@ async function coldCrowd(): Promise<string[]> {
   }
 }
 
-const emulator = await startEmulator({users: [{name: 'bench'}]})
+/**
+ * aws-vault itself, as a peer on the same store, when `BENCH_AWS_VAULT` names its binary (or an
+ * `.xz` of it) or `../shared/reference/` beside the checkout holds one.
+ */
+function awsVaultBinary(dir: string): string | undefined {
+  const candidate = process.env.BENCH_AWS_VAULT ?? join(root, '..', 'shared', 'reference', 'aws-vault-v7.2.0-linux-amd64.xz')
+  if (!existsSync(candidate)) return undefined
+  if (!candidate.endsWith('.xz')) return candidate
+  const binary = join(dir, 'aws-vault')
+  writeFileSync(binary, execFileSync('xz', ['-dc', candidate], {maxBuffer: 256 * 1024 * 1024}), {mode: 0o755})
+  return binary
+}
+
+const emulator = await startEmulator({roles: [{name: 'bench-role'}], users: [{mfa: true, name: 'bench'}]})
 const home = mkdtempSync(join(tmpdir(), 'vault-bench-'))
 try {
   const key = emulator.credentials('bench')
+  const serial = emulator.user('bench').mfaSerial!
+  const mfaScript = join(home, 'mfa.sh')
+  writeFileSync(mfaScript, `#!/bin/sh\ncat '${join(home, 'code')}'\n`, {mode: 0o700})
+  writeFileSync(join(home, 'code'), `${emulator.totp(serial)}\n`)
+  const role = [
+    '[profile hot-role]',
+    'source_profile = hot',
+    `role_arn = ${emulator.role('bench-role').arn}`,
+    `mfa_serial = ${serial}`,
+    `mfa_process = ${mfaScript}`,
+    'region = eu-west-1',
+    '',
+  ].join('\n')
   const configFile = join(home, '.aws', 'config')
   mkdirSync(join(home, '.aws'), {recursive: true})
-  writeFileSync(configFile, profiles(10))
+  writeFileSync(configFile, profiles(10, role))
   const env: Record<string, string> = {
     AWS_CONFIG_FILE: configFile,
     AWS_ENDPOINT_URL_STS: emulator.url,
@@ -283,26 +349,46 @@ try {
     AWS_ACCESS_KEY_ID: key.accessKeyId,
     AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
   })
-  // One real GetSessionToken: every measured `exec` after this reuses the cached session.
+  // One real GetSessionToken and one AssumeRole: every measured `exec` after this reuses the cached sessions.
   await run(process.execPath, [vault, 'exec', 'hot', '--json'], env)
+  await run(process.execPath, [vault, 'exec', 'hot-role', '--json'], env)
 
   const node = process.execPath
-  const baseline = await time(node, ['-e', '0'], env)
-  const rows: [string, number][] = []
+  const rows: [string, Timing | string][] = []
   const measure = async (label: string, command: string, args: string[], extraEnv: Record<string, string> = {}) => {
-    const ms = await time(command, args, {...env, ...extraEnv})
-    rows.push([label, ms])
-    process.stderr.write(`${label}: ${ms.toFixed(1)} ms\n`)
+    try {
+      const timing = await time(command, args, {...env, ...extraEnv})
+      rows.push([label, timing])
+      process.stderr.write(`${label}: ${timing.ms.toFixed(1)} ms, ${(timing.ms / timing.baseline).toFixed(2)}× node -e 0\n`)
+    } catch (error) {
+      // A peer that cannot run here is reported, not fatal.
+      rows.push([label, error instanceof Error ? error.message.split('\n')[0]! : String(error)])
+    }
   }
+  await measure('node -e 0', node, ['-e', '0'])
   await measure('vault --version', node, [vault, '--version'])
   await measure('vault list', node, [vault, 'list'])
   await measure('vault exec hot --json (cached session)', node, [vault, 'exec', 'hot', '--json'])
+  await measure('vault exec hot-role --json (cached role session)', node, [vault, 'exec', 'hot-role', '--json'])
+  await measure('vault exec hot --no-session --json (stored keys)', node, [vault, 'exec', 'hot', '--no-session', '--json'])
+  await measure('vault export hot --format json (cached session)', node, [vault, 'export', 'hot', '--format', 'json'])
   // The same command in a form the start path leaves to oclif: what it saves.
   await measure('vault exec --json hot (cached session, through oclif)', node, [vault, 'exec', '--json', 'hot'])
   // No backend named: each backend's availability is checked by priority (the OS keyring's over D-Bus) before `file`.
   await measure('vault exec hot --json, no AWS_VAULT_BACKEND', node, [vault, 'exec', 'hot', '--json'], {AWS_VAULT_BACKEND: ''})
   await measure('vault exec hot -- true (cached session)', node, [vault, 'exec', 'hot', '--', 'true'])
-  if (existsSync('/usr/bin/aws')) {
+  const awsVault = awsVaultBinary(home)
+  if (awsVault) {
+    // Without a session bus aws-vault would start (and leave behind) a dbus-daemon on every run.
+    const noBus = {DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`}
+    await measure('peer: aws-vault exec hot --json (cached session)', awsVault, ['exec', 'hot', '--json'], noBus)
+    await measure('peer: aws-vault exec hot-role --json (cached role session)', awsVault, ['exec', 'hot-role', '--json'], noBus)
+    await measure('peer: aws-vault exec hot --no-session --json', awsVault, ['exec', 'hot', '--no-session', '--json'], noBus)
+    await measure('peer: aws-vault export hot --format json', awsVault, ['export', 'hot', '--format', 'json'], noBus)
+    await measure('peer: aws-vault --version', awsVault, ['--version'], noBus)
+    await measure('peer: aws-vault list', awsVault, ['list'], noBus)
+  }
+  if (existsSync('/usr/bin/aws') && process.env.BENCH_QUICK !== '1') {
     const credentialsFile = join(home, '.aws', 'credentials')
     writeFileSync(credentialsFile, `[hot]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`)
     await measure(
@@ -312,23 +398,34 @@ try {
       {AWS_SHARED_CREDENTIALS_FILE: credentialsFile},
     )
   }
-  for (const count of [10, 1000, 10000]) {
-    writeFileSync(configFile, profiles(count))
+  // BENCH_QUICK=1: the start-up rows only.
+  const quick = process.env.BENCH_QUICK === '1'
+  for (const count of quick ? [] : [10, 1000, 10000]) {
+    writeFileSync(configFile, profiles(count, role))
     await measure(`vault list, ${count} profiles`, node, [vault, 'list'])
     await measure(`vault exec hot --json, ${count} profiles`, node, [vault, 'exec', 'hot', '--json'])
   }
 
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
+  const mib = (timing: Timing) => (timing.rssMiB === undefined ? 'n/a' : timing.rssMiB.toFixed(1))
   const lines = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, median of ${runs} runs after one warm-up.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, median of ${runs} runs after one warm-up, each run next to one of \`node -e 0\`; load average ${load} at the end.`,
     '',
-    '| what | median ms | × node -e 0 |',
-    '|---|---:|---:|',
-    `| node -e 0 (baseline) | ${baseline.toFixed(1)} | 1.00 |`,
-    ...rows.map(([label, ms]) => `| ${label} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`),
+    '| what | median ms | node -e 0 beside it, ms | × node -e 0 | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map(([label, timing]) =>
+      typeof timing === 'string'
+        ? `| ${label} | failed: ${timing} | | | |`
+        : `| ${label} | ${timing.ms.toFixed(1)} | ${timing.baseline.toFixed(1)} | ${(timing.ms / timing.baseline).toFixed(2)} | ${mib(timing)} |`,
+    ),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
-  process.stdout.write(`${(await coldCrowd()).join('\n')}\n`)
-  process.stdout.write(`${(await ecsServerLoad(env)).join('\n')}\n`)
+  if (!quick) {
+    process.stdout.write(`${(await coldCrowd()).join('\n')}\n`)
+    process.stdout.write(`${(await ecsServerLoad(env)).join('\n')}\n`)
+  }
 } finally {
   await emulator.stop()
   rmSync(home, {force: true, recursive: true})

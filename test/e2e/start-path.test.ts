@@ -39,11 +39,18 @@ describe('vault exec <profile> --json answered before oclif loads (built binary)
 region = eu-west-1
 mfa_serial = ${aws.user('alice').mfaSerial}
 mfa_process = ${script}
+
+[profile admin]
+region = eu-west-1
+source_profile = alice
+role_arn = ${aws.role('admin').arn}
+mfa_serial = ${aws.user('alice').mfaSerial}
+mfa_process = ${script}
 `
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vault-start-'))
-    world = await ChainWorld.start({users: [{mfa: true, name: 'alice'}]}, config(mfaScript(dir)), ['alice'])
+    world = await ChainWorld.start({roles: [{name: 'admin'}], users: [{mfa: true, name: 'alice'}]}, config(mfaScript(dir)), ['alice'])
     writeFileSync(join(dir, 'code'), `${world.aws.totp(world.serial('alice'))}\n`)
   })
 
@@ -92,6 +99,61 @@ mfa_process = ${script}
     expect(watched.stderr).to.equal('oclif-modules=0')
     expect(JSON.parse(watched.stdout)).to.deep.equal(first)
     expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
+  })
+
+  it('answers --no-session, a cached role session and export --format json with what the full command prints, without oclif', async () => {
+    await world.credentials('alice')
+    writeFileSync(join(dir, 'code'), `${world.freshCode('alice')}\n`)
+    await world.credentials('admin')
+    const calls = world.stsCalls().map((call) => call.action)
+    expect(calls).to.include('AssumeRole')
+    // Each form the start path takes, and the same command in a form it leaves to oclif.
+    for (const [taken, full] of [
+      [
+        ['exec', 'alice', '--no-session', '--json'],
+        ['exec', '--no-session', 'alice', '--json'],
+      ],
+      [
+        ['exec', 'admin', '-j'],
+        ['exec', '--json', 'admin'],
+      ],
+      [
+        ['export', 'alice', '--format', 'json'],
+        ['export', '--format', 'json', 'alice'],
+      ],
+      [
+        ['export', 'admin', '-n', '--format=json'],
+        ['export', '-n', '--format=json', 'admin'],
+      ],
+    ] as const) {
+      const probed = await runProbe([...taken])
+      expect(probed.stderr, taken.join(' ')).to.equal('answered=true')
+      const fullResult = await world.run([...full])
+      expect(fullResult.code, fullResult.stderr).to.equal(0)
+      expect(probed.stdout, taken.join(' ')).to.equal(fullResult.stdout)
+      const watched = await runNode(['--import', watchModules, vaultBin, ...taken], {
+        cwd: world.sandbox.home,
+        env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url}),
+      })
+      expect(watched.code, watched.stderr).to.equal(0)
+      expect(watched.stdout, taken.join(' ')).to.equal(fullResult.stdout)
+      expect(watched.stderr, taken.join(' ')).to.equal('oclif-modules=0')
+    }
+    const noSession = JSON.parse((await runProbe(['exec', 'alice', '-n', '--json'])).stdout) as {AccessKeyId: string}
+    expect(noSession.AccessKeyId).to.equal(world.aws.credentials('alice').accessKeyId)
+    // Nothing new was made: every answer came from the store.
+    expect(world.stsCalls().map((call) => call.action)).to.deep.equal(calls)
+  })
+
+  it('leaves credentials export refuses to print to the full command, which says why', async () => {
+    await world.credentials('alice')
+    world.sandbox.writeConfig(readFileSync(world.sandbox.configFile, 'utf8').replace('region = eu-west-1', 'region = eu west 1'))
+    const probed = await runProbe(['export', 'alice', '--format', 'json'])
+    expect(probed).to.include({stderr: 'answered=false', stdout: ''})
+    const full = await world.run(['export', 'alice', '--format', 'json'])
+    expect(full.code).to.not.equal(0)
+    expect(full.stdout).to.equal('')
+    expect(full.stderr).to.match(/region/)
   })
 
   it('leaves a cold cache to the full command having called nothing and asked nothing', async () => {

@@ -47,27 +47,57 @@ export function normalizeArgv(argv: readonly string[]): string[] {
 }
 
 export interface StartPathRequest {
+  /** `exec … --json` or `export … --format json`: both print the credential_process JSON. */
+  command: 'exec' | 'export'
   profile: string
+  noSession: boolean
   flags: Partial<Record<GlobalValueFlag, string>>
 }
 
 /**
- * The request when argv (as normalizeArgv leaves it) is `exec [--setting=value …] <profile> --json`
- * (or `-j`): the only form the start path answers. Anything else, `--debug` included, is the full command's.
+ * The request when argv (as normalizeArgv leaves it) is one of the credential_process forms the start
+ * path answers: `exec [--setting=value …] <profile> [--no-session|-n] --json|-j`, or
+ * `export [--setting=value …] <profile> [--no-session|-n] --format json|--format=json`, the flags after
+ * the profile in any order. Anything else, `--debug`, `--` or a repeated flag included, is the full command's.
  */
 export function startPathRequest(argv: readonly string[]): StartPathRequest | undefined {
-  if (argv[0] !== 'exec') return undefined
-  const last = argv.at(-1)
-  if (argv.length < 3 || (last !== '--json' && last !== '-j')) return undefined
+  const command = argv[0]
+  if (command !== 'exec' && command !== 'export') return undefined
   const flags: Partial<Record<GlobalValueFlag, string>> = {}
-  const middle = argv.slice(1, -1)
-  const profile = middle.pop()
-  if (!profile || profile.startsWith('-')) return undefined
-  for (const token of middle) {
+  let profile: string | undefined
+  let json = false
+  let noSession = false
+  for (let index = 1; index < argv.length; index++) {
+    const token = argv[index] as string
+    if (!token.startsWith('-')) {
+      if (profile !== undefined) return undefined
+      profile = token
+      continue
+    }
+    const afterProfile = profile !== undefined
+    if (afterProfile && !noSession && (token === '--no-session' || token === '-n')) {
+      noSession = true
+      continue
+    }
+    if (afterProfile && !json && command === 'exec' && (token === '--json' || token === '-j')) {
+      json = true
+      continue
+    }
+    if (
+      afterProfile &&
+      !json &&
+      command === 'export' &&
+      (token === '--format=json' || (token === '--format' && argv[index + 1] === 'json'))
+    ) {
+      json = true
+      if (token === '--format') index++
+      continue
+    }
+    // Otherwise only the global settings, as normalizeArgv writes them; an empty value is oclif's error to word.
     const match = /^--([a-z-]+)=(.*)$/s.exec(token)
-    // An empty value is oclif's error to word.
-    if (!match || !valueFlags.has(match[1] as string) || match[2] === '') return undefined
+    if (!match || !valueFlags.has(match[1] as string) || match[2] === '' || (match[1] as string) in flags) return undefined
     flags[match[1] as GlobalValueFlag] = match[2] as string
   }
-  return {flags, profile}
+  if (profile === undefined || !json) return undefined
+  return {command, flags, noSession, profile}
 }

@@ -1,9 +1,10 @@
-// `vault exec <profile> --json` is what credential_process runs before every AWS SDK client and
-// every `aws` command starts. With a live cached session it is answered here, before oclif loads,
-// through the same VaultContext, plugin hooks, backend, config and chain as the full command.
+// `vault exec <profile> --json` (or `export <profile> --format json`, either with `--no-session`) is what
+// credential_process runs before every AWS SDK client and every `aws` command starts. With a live cached
+// session, or stored keys for `--no-session`, it is answered here, before oclif loads, through the same
+// VaultContext, plugin hooks, backend, config and chain as the full command.
 // This path may only read: a new session, a prompt, a credential source, a plugin warning or any
 // error leaves it having written nothing, and the full command then runs from the start.
-import {credentialProcessJson} from '../output/credential-formats.ts'
+import {credentialProcessJson, formatCredentials} from '../output/credential-formats.ts'
 import {bundledHooks} from '../registry/bundled-hooks.ts'
 import {globalFlagVariables, VaultContext, type GlobalFlagValues} from '../vault-context.ts'
 import {startPathRequest} from './argv.ts'
@@ -12,11 +13,15 @@ import {startPathRequest} from './argv.ts'
 class LeftToFullCommand extends Error {}
 
 // oclif runs hooks for these events around every command: this path would skip them.
-const eventsAroundCommands = ['init', 'prerun', 'preparse', 'finally']
+const eventsAroundCommands = ['init', 'prerun', 'preparse', 'postrun', 'finally']
+
+// The host's own hooks on those events that do nothing for exec and export: its prerun hook acts on
+// `plugins install` only, its postrun hook after the completion commands only.
+const hostEventsIdleHere = ['prerun', 'postrun']
 
 /**
- * Prints the credential_process JSON of a live cached session and returns true, or returns false
- * having printed nothing.
+ * Prints the credential_process JSON of a live cached session (or of the stored keys, with
+ * `--no-session`) and returns true, or returns false having printed nothing.
  */
 export async function execJsonFromCache(root: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const request = startPathRequest(argv)
@@ -25,9 +30,8 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
   const hooks = bundledHooks(root, env)
   if (!hooks) return false
   for (const [event, plugins] of hooks.events) {
-    if (eventsAroundCommands.includes(event)) return false
-    // The host's own postrun hook only acts after the completion commands.
-    if (event === 'postrun' && plugins.some((plugin) => plugin !== hooks.host.pjson.name)) return false
+    if (!eventsAroundCommands.includes(event)) continue
+    if (!hostEventsIdleHere.includes(event) || plugins.some((plugin) => plugin !== hooks.host.pjson.name)) return false
   }
   const warnings: string[] = []
   const flags: GlobalFlagValues = {}
@@ -54,12 +58,20 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
   const dry = new Promise<undefined>((resolve) => (ranDry = () => resolve(undefined)))
   process.once('beforeExit', ranDry)
   try {
-    const credentials = await Promise.race([
-      context.profileCredentialProvider(request.profile, {'no-session': false}).then(({provider}) => provider()),
+    const answer = await Promise.race([
+      context
+        .profileCredentialProvider(request.profile, {'no-session': request.noSession})
+        .then(async ({profile, provider}) => ({credentials: await provider(), profile})),
       dry,
     ])
-    if (!credentials || warnings.length > 0) return false
-    process.stdout.write(`${credentialProcessJson(credentials)}\n`)
+    if (!answer || warnings.length > 0) return false
+    const {credentials, profile} = answer
+    // As the commands print it; credentials export refuses to print make it throw, and the full command words that.
+    const output =
+      request.command === 'exec'
+        ? credentialProcessJson(credentials)
+        : formatCredentials('json', request.profile, credentials, profile.region)
+    process.stdout.write(`${output}\n`)
     return true
   } catch {
     return false

@@ -56,12 +56,35 @@ describe('normalizeArgv: aws-vault global flags before the command', () => {
   })
 })
 
-describe('startPathRequest: the only form the start path answers', () => {
+describe('startPathRequest: the credential_process forms the start path answers', () => {
   it('takes exec <profile> --json, with global settings as normalizeArgv writes them', () => {
-    expect(startPathRequest(['exec', 'p', '--json'])).to.deep.equal({flags: {}, profile: 'p'})
-    expect(startPathRequest(['exec', 'p', '-j'])).to.deep.equal({flags: {}, profile: 'p'})
+    expect(startPathRequest(['exec', 'p', '--json'])).to.deep.equal({command: 'exec', flags: {}, noSession: false, profile: 'p'})
+    expect(startPathRequest(['exec', 'p', '-j'])).to.deep.equal({command: 'exec', flags: {}, noSession: false, profile: 'p'})
     expect(startPathRequest(normalizeArgv(['--backend', 'file', '--file-dir=/k', 'exec', 'p', '--json']))).to.deep.equal({
+      command: 'exec',
       flags: {backend: 'file', 'file-dir': '/k'},
+      noSession: false,
+      profile: 'p',
+    })
+  })
+
+  it('takes --no-session and export --format json, the flags after the profile in any order', () => {
+    for (const argv of [
+      ['exec', 'p', '--no-session', '--json'],
+      ['exec', 'p', '-j', '-n'],
+    ]) {
+      expect(startPathRequest(argv), argv.join(' ')).to.deep.equal({command: 'exec', flags: {}, noSession: true, profile: 'p'})
+    }
+    for (const argv of [
+      ['export', 'p', '--format', 'json'],
+      ['export', 'p', '--format=json'],
+    ]) {
+      expect(startPathRequest(argv), argv.join(' ')).to.deep.equal({command: 'export', flags: {}, noSession: false, profile: 'p'})
+    }
+    expect(startPathRequest(['export', '--backend=file', 'p', '--format', 'json', '--no-session'])).to.deep.equal({
+      command: 'export',
+      flags: {backend: 'file'},
+      noSession: true,
       profile: 'p',
     })
   })
@@ -70,12 +93,28 @@ describe('startPathRequest: the only form the start path answers', () => {
     for (const argv of [
       ['exec', '--debug', 'p', '--json'],
       ['exec', '--json', 'p'],
+      ['exec', '--no-session', 'p', '--json'],
       ['exec', 'p', '--', 'x', '--json'],
       ['exec', '--', '--json'],
       ['exec', '--backend=', 'p', '--json'],
+      ['exec', '--backend=a', '--backend=b', 'p', '--json'],
       ['exec', '--region=eu-west-1', 'p', '--json'],
       ['exec', 'p', 'q', '--json'],
+      ['exec', 'p', '--json', '--json'],
+      ['exec', 'p', '-n', '--no-session', '--json'],
+      ['exec', 'p', '--no-session'],
+      ['exec', 'p', '-nj'],
+      ['exec', '--json'],
+      ['exec', 'p', '--format', 'json'],
       ['export', 'p', '--json'],
+      ['export', 'p', '-j'],
+      ['export', 'p'],
+      ['export', 'p', '--format', 'env'],
+      ['export', 'p', '--format=ini'],
+      ['export', '--format', 'json'],
+      ['export', 'p', '--format'],
+      ['export', 'p', '--format', 'json', '--format', 'json'],
+      ['list', 'p', '--json'],
     ]) {
       expect(startPathRequest(argv), argv.join(' ')).to.equal(undefined)
     }
