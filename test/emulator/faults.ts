@@ -13,9 +13,36 @@ interface Rule {
   remaining: number
 }
 
+/** Fields a hostile or broken STS puts in the Credentials of an answer that otherwise succeeds. */
+export interface HostileCredentials {
+  AccessKeyId?: string
+  SecretAccessKey?: string
+  SessionToken?: string
+  Expiration?: string
+}
+
+interface AnswerRule {
+  credentials: HostileCredentials
+  remaining: number
+}
+
 export class Faults {
   readonly #rules = new Map<string, Rule[]>()
+  readonly #answers = new Map<string, AnswerRule[]>()
   latencyMs = 0
+
+  /** The next `times` successful answers of the action carry these credential fields instead. */
+  answerWith(action: string, credentials: HostileCredentials, times = Number.POSITIVE_INFINITY): void {
+    this.#answers.set(action, [...(this.#answers.get(action) ?? []), {credentials, remaining: times}])
+  }
+
+  // The credential fields to put in this successful answer, if a rule still applies.
+  takeAnswer(action: string): HostileCredentials | undefined {
+    const rule = (this.#answers.get(action) ?? []).find((candidate) => candidate.remaining > 0)
+    if (!rule) return undefined
+    rule.remaining -= 1
+    return rule.credentials
+  }
 
   throttle(action: string, times: number): void {
     this.#add(action, {error: throttlingError, remaining: times})
@@ -40,6 +67,7 @@ export class Faults {
 
   clear(): void {
     this.#rules.clear()
+    this.#answers.clear()
     this.latencyMs = 0
   }
 }

@@ -3,7 +3,7 @@
 import {CallLog, type Call} from './call-log.ts'
 import {Clock} from './clock.ts'
 import type {ErrorSpec} from './errors.ts'
-import {Faults} from './faults.ts'
+import {Faults, type HostileCredentials} from './faults.ts'
 import {Federation, type VerifiedLogin} from './federation.ts'
 import {Identities, sessionArn, sessionUserId} from './identities.ts'
 import type {Seed, SessionSource} from './model.ts'
@@ -15,6 +15,7 @@ import {WebIdentityKeys} from './web-identity.ts'
 export type {Call, CallOutcome, CallPrincipal, ServiceName} from './call-log.ts'
 export {REDACTED} from './call-log.ts'
 export type {ErrorSpec} from './errors.ts'
+export type {HostileCredentials} from './faults.ts'
 export type {VerifiedLogin} from './federation.ts'
 export {DEFAULT_ACCOUNT} from './model.ts'
 export type {OidcProviderSeed, RoleSeed, Seed, SsoAccountSeed, SsoRoleSeed, SsoSeed, UserSeed} from './model.ts'
@@ -232,6 +233,12 @@ export class Emulator {
   // Calls of the action fail with this error (every call unless `times` is given).
   fail(action: string, error: string | ErrorSpec, times?: number): void {
     this.#faults.fail(action, error, times)
+  }
+
+  // The next `times` successful answers of the action (every one unless given) carry these
+  // credential fields instead of the real ones: expired, huge or malformed, as a hostile STS would.
+  answerWith(action: string, credentials: HostileCredentials, times?: number): void {
+    this.#faults.answerWith(action, credentials, times)
   }
 
   clearFaults(): void {

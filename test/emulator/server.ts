@@ -184,6 +184,10 @@ export class EmulatorServer {
           result = handler({identities, caller, params, action})
         }
       }
+      const hostile = faults.takeAnswer(action)
+      if (hostile && result && typeof result.Credentials === 'object') {
+        result = {...result, Credentials: {...(result.Credentials as XmlNode), ...hostile}}
+      }
       call.outcome = {status: 200}
       return respond(200, successXml(service, action, result, requestId))
     } catch (thrown) {
@@ -214,7 +218,20 @@ export class EmulatorServer {
         ListAccountRoles: () => identityCenter.listAccountRoles(bearer, query),
         Logout: () => identityCenter.logout(bearer),
       }
-      const result = handlers[action]!()
+      let result = handlers[action]!()
+      const hostile = faults.takeAnswer(action)
+      const roleCredentials = (result as {roleCredentials?: Record<string, unknown>} | undefined)?.roleCredentials
+      if (hostile && roleCredentials) {
+        // The portal's names for the same fields; its expiration is in milliseconds.
+        const fields = {
+          accessKeyId: hostile.AccessKeyId,
+          secretAccessKey: hostile.SecretAccessKey,
+          sessionToken: hostile.SessionToken,
+          expiration: hostile.Expiration === undefined ? undefined : Date.parse(hostile.Expiration),
+        }
+        const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+        result = {...(result as object), roleCredentials: {...roleCredentials, ...defined}}
+      }
       call.outcome = {status: 200}
       return result === undefined ? {status: 200, headers: {}, body: ''} : jsonOk(result)
     } catch (thrown) {

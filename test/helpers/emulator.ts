@@ -5,6 +5,7 @@ export type {
   CallOutcome,
   CallPrincipal,
   ErrorSpec,
+  HostileCredentials,
   KeyPair,
   Seed,
   SeededRole,

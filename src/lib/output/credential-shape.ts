@@ -32,6 +32,18 @@ export function credentialShapeProblem(credentials: Credentials): string | undef
   return undefined
 }
 
+/** What makes credentials unusable now: a wrong shape, or an expiration already past. */
+export function unusableCredentialsProblem(credentials: Credentials, now: Date): string | undefined {
+  const shape = credentialShapeProblem(credentials)
+  if (shape) return shape
+  const expiration = credentials.expiration
+  if (expiration && expiration.getTime() <= now.getTime()) {
+    const ago = Math.round((now.getTime() - expiration.getTime()) / 1000)
+    return `they expired at ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}, ${ago}s ago`
+  }
+  return undefined
+}
+
 /** What is wrong with a region before it is printed or handed on; undefined when nothing is. */
 export function regionProblem(region: string): string | undefined {
   if (REGION.test(region)) return undefined

@@ -1,6 +1,8 @@
 import type {Credentials, CredentialProvider} from '../plugin-api/index.ts'
 
+import {VaultError} from '../errors.ts'
 import {formatSessionKey} from '../keyring/session-key.ts'
+import {unusableCredentialsProblem} from '../output/credential-shape.ts'
 import type {SessionStore, StoredSessionEntry} from '../keyring/session-store.ts'
 import type {Logger} from '../log.ts'
 import type {SessionSlot} from './plan.ts'
@@ -54,6 +56,13 @@ export function cachedSession(slot: SessionSlot, deps: SessionCacheDeps, create:
         return madeMeanwhile
       }
       const credentials = await create()
+      // What could not be used is never cached: a hostile or broken answer would be handed out until its expiry.
+      const problem = unusableCredentialsProblem(credentials, deps.now())
+      if (problem) {
+        throw new VaultError('CREDENTIALS_REFUSED', `refused the new ${label}: ${problem}; nothing was cached`, {
+          suggestions: ['check the endpoint or source that gave them (`vault describe` shows the chain), then try again'],
+        })
+      }
       if (credentials.expiration) await store(slot, credentials, deps)
       return credentials
     })

@@ -1,4 +1,5 @@
 import {VaultError} from '../errors.ts'
+import {describeLimits, isTimeout, LIMITS_SUGGESTION, type CallLimits} from './limits.ts'
 
 /** What was asked, so the one-line message can say what to change. Never a secret. */
 export interface StsRequestContext {
@@ -7,6 +8,7 @@ export interface StsRequestContext {
   mfaSerial?: string
   durationSeconds?: number
   endpoint?: string
+  limits?: CallLimits
 }
 
 /** Seconds as a flag value: `2h`, `90m`, `3600s` → `1h`. */
@@ -71,6 +73,10 @@ export function stsError(action: string, error: unknown, context: StsRequestCont
         ]
       : ['check the IAM policy of the user whose keys are stored']
     return fail(`access denied (${message.replace(/\.$/, '')})`, suggestions)
+  }
+  if (isTimeout(error)) {
+    const where = context.endpoint ? ` at ${context.endpoint}` : ''
+    return fail(`STS gave ${describeLimits(context.limits)}${where}`, [LIMITS_SUGGESTION])
   }
   if (typeof code === 'string' && networkCodes.has(code)) {
     const where = context.endpoint ? ` at ${context.endpoint}` : ''

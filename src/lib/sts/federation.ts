@@ -7,6 +7,7 @@ import type {Credentials} from '../plugin-api/index.ts'
 import {VaultError} from '../errors.ts'
 import {stsClientConfig, stsError} from './index.ts'
 import {awsErrorName} from './iam.ts'
+import {callDeadline, DEFAULT_CALL_LIMITS, describeLimits, isTimeout, LIMITS_SUGGESTION, type CallLimits} from './limits.ts'
 import {stsEndpointUrl, type StsTarget} from './target.ts'
 
 /** What aws-vault asks for: the federated session may do whatever the user may. */
@@ -105,6 +106,8 @@ export interface SigninTokenRequest {
   federationUrl: string
   credentials: Credentials
   fetch?: typeof fetch
+  /** Attempts and timeouts set in the environment; the defaults otherwise. */
+  limits?: CallLimits
 }
 
 /** Trades temporary credentials for a console SigninToken (valid 15 minutes). */
@@ -122,10 +125,22 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     JSON.stringify({sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken}),
   )
   const where = `${url.origin}${url.pathname}`
+  // One request, not retried: a SigninToken request is cheap to make again by hand.
+  const oneAttempt = {...(request.limits ?? DEFAULT_CALL_LIMITS), maxAttempts: 1}
   let response: Response
   try {
-    response = await (request.fetch ?? fetch)(url, {headers: {accept: 'application/json'}, redirect: 'error'})
+    response = await (request.fetch ?? fetch)(url, {
+      headers: {accept: 'application/json'},
+      redirect: 'error',
+      signal: callDeadline(oneAttempt),
+    })
   } catch (error) {
+    if (isTimeout(error)) {
+      throw new VaultError('FEDERATION_FAILED', `the console federation endpoint ${where} gave ${describeLimits(oneAttempt)}`, {
+        cause: error,
+        suggestions: [LIMITS_SUGGESTION],
+      })
+    }
     const code = (error as {cause?: {code?: string}}).cause?.code ?? (error instanceof Error ? error.message : String(error))
     throw new VaultError('FEDERATION_FAILED', `the console federation endpoint ${where} could not be reached (${code})`, {
       cause: error,

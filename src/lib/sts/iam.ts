@@ -6,6 +6,7 @@
 import type {Credentials, ResolvedProfile} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {callLimitsFromEnv, clientLimits, describeLimits, isTimeout, LIMITS_SUGGESTION, type CallLimits} from './limits.ts'
 import {configuredEndpoint} from './target.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -15,6 +16,8 @@ export interface IamTarget {
   region: string
   /** From AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL or the profile's endpoint_url. */
   endpoint?: string
+  /** Attempts and timeouts set in the environment; the defaults otherwise. */
+  limits?: CallLimits
 }
 
 export interface AccessKeyInfo {
@@ -42,7 +45,12 @@ export function iamRegion(region: string | undefined): string {
 
 export function resolveIamTarget(profile: ResolvedProfile | undefined, env: Env): IamTarget {
   const endpoint = profile ? configuredEndpoint('AWS_ENDPOINT_URL_IAM', profile, env) : envEndpoint('AWS_ENDPOINT_URL_IAM', env)
-  return {region: iamRegion(profile?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION), ...(endpoint ? {endpoint} : {})}
+  const limits = callLimitsFromEnv(env)
+  return {
+    region: iamRegion(profile?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION),
+    ...(endpoint ? {endpoint} : {}),
+    ...(limits ? {limits} : {}),
+  }
 }
 
 /** The endpoint override when there is no profile: only the environment speaks. */
@@ -112,6 +120,7 @@ async function iamClient(target: IamTarget, credentials: Credentials) {
     },
     region: target.region,
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
+    ...clientLimits(target.limits),
   })
 }
 
@@ -125,6 +134,12 @@ async function call<T>(
   try {
     return await work(client)
   } catch (error) {
+    if (isTimeout(error)) {
+      throw new VaultError('IAM_FAILED', `${action} failed: IAM gave ${describeLimits(target.limits)} at ${endpointOf(target)}`, {
+        cause: error,
+        suggestions: [LIMITS_SUGGESTION],
+      })
+    }
     throw iamError(action, error, endpointOf(target))
   } finally {
     client.destroy()

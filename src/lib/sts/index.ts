@@ -4,7 +4,9 @@
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
+import {VaultError} from '../errors.ts'
 import {stsError} from './errors.ts'
+import {callDeadline, clientLimits} from './limits.ts'
 import {stsEndpointUrl, type StsTarget} from './target.ts'
 
 export {describeDuration, stsError, type StsRequestContext} from './errors.ts'
@@ -52,6 +54,7 @@ export function stsClientConfig(target: StsTarget, credentials?: Credentials) {
   return {
     region: target.region,
     useGlobalEndpoint: target.useGlobalEndpoint,
+    ...clientLimits(target.limits),
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
     // AssumeRoleWithWebIdentity is unsigned: the token in the request is the proof.
     ...(credentials
@@ -71,15 +74,33 @@ async function stsClient(target: StsTarget, credentials?: Credentials) {
   return new STSClient(stsClientConfig(target, credentials))
 }
 
-function errorContext(target: StsTarget, label: CallLabel): {endpoint: string; profileName?: string} {
-  return {endpoint: stsEndpointUrl(target), ...(label.sourceProfileName ? {profileName: label.sourceProfileName} : {})}
+function errorContext(target: StsTarget, label: CallLabel) {
+  return {
+    endpoint: stsEndpointUrl(target),
+    ...(label.sourceProfileName ? {profileName: label.sourceProfileName} : {}),
+    ...(target.limits ? {limits: target.limits} : {}),
+  }
 }
 
-function toCredentials(result: {
-  Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}
-}): Credentials {
+// AWS's clock and ours may differ a little; a session lasting longer than asked by more than this is no answer of AWS's.
+const EXPIRY_SLACK_SECONDS = 3600
+
+function toCredentials(
+  result: {
+    Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}
+  },
+  durationSeconds?: number,
+): Credentials {
   const c = result.Credentials
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
+  const expiration = c.Expiration ? new Date(c.Expiration) : undefined
+  if (expiration && durationSeconds !== undefined && expiration.getTime() > Date.now() + (durationSeconds + EXPIRY_SLACK_SECONDS) * 1000) {
+    throw new VaultError(
+      'CREDENTIALS_REFUSED',
+      `STS answered with credentials expiring at ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}, far beyond the ${durationSeconds}s asked for: refused, nothing was cached`,
+      {suggestions: ['check the STS endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url)']},
+    )
+  }
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,
@@ -102,8 +123,9 @@ export async function getSessionToken(
         DurationSeconds: request.durationSeconds,
         ...(request.mfaSerial ? {SerialNumber: request.mfaSerial, TokenCode: request.tokenCode} : {}),
       }),
+      {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result)
+    return toCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('GetSessionToken', error, {
       ...errorContext(target, label),
@@ -136,8 +158,9 @@ export async function assumeRole(
         ...(request.transitiveTagKeys.length > 0 ? {TransitiveTagKeys: request.transitiveTagKeys} : {}),
         ...(request.sourceIdentity ? {SourceIdentity: request.sourceIdentity} : {}),
       }),
+      {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result)
+    return toCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('AssumeRole', error, {
       ...errorContext(target, label),
@@ -161,8 +184,9 @@ export async function assumeRoleWithWebIdentity(target: StsTarget, request: WebI
         RoleSessionName: request.roleSessionName,
         WebIdentityToken: request.webIdentityToken,
       }),
+      {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result)
+    return toCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('AssumeRoleWithWebIdentity', error, {
       ...errorContext(target, {}),
@@ -178,7 +202,7 @@ export async function getCallerIdentity(credentials: Credentials, target: StsTar
   const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
   const client = await stsClient(target, credentials)
   try {
-    const result = await client.send(new GetCallerIdentityCommand({}))
+    const result = await client.send(new GetCallerIdentityCommand({}), {abortSignal: callDeadline(target.limits)})
     return {account: result.Account ?? '', arn: result.Arn ?? '', userId: result.UserId ?? ''}
   } catch (error) {
     throw stsError('GetCallerIdentity', error, errorContext(target, {}))

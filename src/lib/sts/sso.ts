@@ -4,11 +4,15 @@
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
+import {clientLimits, type CallLimits} from './limits.ts'
+
 export interface SsoTarget {
   region: string
   /** Endpoint overrides: AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL or endpoint_url. */
   oidcEndpoint?: string
   portalEndpoint?: string
+  /** Attempts and timeouts set in the environment; the defaults otherwise. */
+  limits?: CallLimits
 }
 
 export interface RegisteredClient {
@@ -39,7 +43,11 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 
 async function oidcClient(target: SsoTarget) {
   const {SSOOIDCClient} = await import('@aws-sdk/client-sso-oidc')
-  return new SSOOIDCClient({region: target.region, ...(target.oidcEndpoint ? {endpoint: target.oidcEndpoint} : {})})
+  return new SSOOIDCClient({
+    region: target.region,
+    ...(target.oidcEndpoint ? {endpoint: target.oidcEndpoint} : {}),
+    ...clientLimits(target.limits),
+  })
 }
 
 export async function registerClient(target: SsoTarget, scopes: string[]): Promise<RegisteredClient> {
@@ -120,7 +128,11 @@ export async function getRoleCredentials(
   roleName: string,
 ): Promise<Credentials> {
   const {GetRoleCredentialsCommand, SSOClient} = await import('@aws-sdk/client-sso')
-  const sso = new SSOClient({region: target.region, ...(target.portalEndpoint ? {endpoint: target.portalEndpoint} : {})})
+  const sso = new SSOClient({
+    region: target.region,
+    ...(target.portalEndpoint ? {endpoint: target.portalEndpoint} : {}),
+    ...clientLimits(target.limits),
+  })
   try {
     const {roleCredentials: c} = await sso.send(new GetRoleCredentialsCommand({accessToken, accountId, roleName}))
     if (!c?.accessKeyId || !c.secretAccessKey) throw new Error('the SSO portal answered without credentials')

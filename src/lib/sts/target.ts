@@ -5,6 +5,8 @@
  */
 import type {ResolvedProfile} from '../plugin-api/index.ts'
 
+import {callLimitsFromEnv, type CallLimits} from './limits.ts'
+
 type Env = Readonly<Record<string, string | undefined>>
 
 export interface StsTarget {
@@ -13,6 +15,8 @@ export interface StsTarget {
   endpoint?: string
   /** `sts_regional_endpoints = legacy` in one of the regions that then use sts.amazonaws.com. */
   useGlobalEndpoint: boolean
+  /** Attempts and timeouts set in the environment; the defaults otherwise. */
+  limits?: CallLimits
 }
 
 export interface ResolvedStsTarget {
@@ -59,12 +63,14 @@ export function resolveStsTarget(profile: ResolvedProfile, env: Env): ResolvedSt
   const region = profile.region || defaultStsRegion
   const endpoint = configuredEndpoint('AWS_ENDPOINT_URL_STS', profile, env)
   const legacy = (profile.stsRegionalEndpoints ?? '').toLowerCase() === 'legacy'
+  const limits = callLimitsFromEnv(env)
   return {
     regionDefaulted: !profile.region,
     target: {
       region,
       useGlobalEndpoint: legacy && legacyGlobalRegions.has(region),
       ...(endpoint ? {endpoint} : {}),
+      ...(limits ? {limits} : {}),
     },
   }
 }

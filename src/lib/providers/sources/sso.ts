@@ -7,6 +7,7 @@ import {errorCode, VaultError} from '../../errors.ts'
 import {oidcTokenKey} from '../../keyring/session-key.ts'
 import {withLock} from '../../lock/index.ts'
 import type {OidcToken, RegisteredClient, SsoTarget} from '../../sts/sso.ts'
+import {callLimitsFromEnv} from '../../sts/limits.ts'
 import {configuredEndpoint} from '../../sts/target.ts'
 
 /** The item aws-vault v7 stores under `oidc:<start url>`, plus the registered client that refresh tokens need. */
@@ -29,7 +30,13 @@ const tokenMarginMs = 60_000
 function ssoTarget(profile: ResolvedProfile, env: SourceDeps['env']): SsoTarget {
   const oidcEndpoint = configuredEndpoint('AWS_ENDPOINT_URL_SSO_OIDC', profile, env)
   const portalEndpoint = configuredEndpoint('AWS_ENDPOINT_URL_SSO', profile, env)
-  return {region: profile.ssoRegion ?? '', ...(oidcEndpoint ? {oidcEndpoint} : {}), ...(portalEndpoint ? {portalEndpoint} : {})}
+  const limits = callLimitsFromEnv(env)
+  return {
+    region: profile.ssoRegion ?? '',
+    ...(oidcEndpoint ? {oidcEndpoint} : {}),
+    ...(portalEndpoint ? {portalEndpoint} : {}),
+    ...(limits ? {limits} : {}),
+  }
 }
 
 function required(profile: ResolvedProfile): {startUrl: string; accountId: string; roleName: string} {
