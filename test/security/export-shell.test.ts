@@ -63,8 +63,9 @@ credential_process = cat ${credentialsFile}
         expect(existsSync(marker), `${what}: a command ran`).to.equal(false)
         expect(result.code, `${what}: ${result.stderr}`).to.equal(1)
         expect(result.stdout, what).to.equal('')
+        // Refused where they arrive (before caching) or, at the latest, before printing.
         expect(result.stderr, what).to.match(
-          /^vault: refusing to print the credentials of profile "hostile": the (access key id|secret access key|session token) /,
+          /^vault: (refusing to print the credentials of profile "hostile"|refused the new credential_process session of hostile): the (access key id|secret access key|session token) /,
         )
         expect(
           result.stderr
