@@ -69,10 +69,6 @@ export class VaultError extends Error {
   }
 }
 
-export function isVaultError(error: unknown): error is VaultError {
-  return error instanceof VaultError
-}
-
 /** The `code` a plugin put on a plain error, if any. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {

@@ -48,8 +48,6 @@ export const globalFlagVariables = {
 
 export type GlobalFlagValues = Partial<Record<keyof typeof globalFlagVariables, string>>
 
-const pluginTimeoutMs = 3000
-
 export interface CredentialFlagValues {
   duration?: string
   'mfa-token'?: string
@@ -108,7 +106,7 @@ export class VaultContext {
   }
 
   get registry(): PluginRegistry {
-    this.registryInstance ??= new PluginRegistry(this.options.hooks, {timeoutMs: pluginTimeoutMs})
+    this.registryInstance ??= new PluginRegistry(this.options.hooks)
     return this.registryInstance
   }
 

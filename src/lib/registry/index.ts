@@ -1,5 +1,4 @@
 export {DEFAULT_HOOK_TIMEOUT_MS, PluginRegistry, type PluginRegistryOptions} from './plugin-registry.ts'
-export {selectById} from './select.ts'
 export {runVaultHook, comparePlugins, type HookHost, type HookAnswers} from './run-hook.ts'
 export {register, isUserInstalled, type Registration} from './register.ts'
 export {validateDescriptor, schemas, type Validation} from './validate.ts'

@@ -9,7 +9,7 @@ import type {DescriptorOf, Registered} from './types.ts'
 export const DEFAULT_HOOK_TIMEOUT_MS = 3000
 
 export interface PluginRegistryOptions {
-  /** Per hook file; the caller decides (e.g. from `VAULT_PLUGIN_TIMEOUT_MS`). */
+  /** Per hook file: the default (docs/plugins.md promises plugins three seconds) suits every command; tests shorten it. */
   timeoutMs?: number
 }
 

@@ -8,7 +8,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 import fc from 'fast-check'
 
 import {addProfile, loadConfigFile, minTtlSeconds, parseConfig, PROFILE_KEYS, resolveProfile} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 export interface FuzzRequest {
   seed: number
@@ -159,7 +159,7 @@ function parseAndResolve(
 }
 
 function expectVaultError(error: unknown, codes: string[]): void {
-  if (isVaultError(error) && codes.includes(error.code)) return
+  if (error instanceof VaultError && codes.includes(error.code)) return
   throw new Error(
     `not a clean VaultError (${codes.join('/')}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
   )

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 
 import {DEFAULT_MIN_TTL_SECONDS, durationFromEnv, minTtlSeconds, parseGoDuration} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 describe('parseGoDuration', () => {
   const good: Array<[string, number]> = [
@@ -84,7 +84,7 @@ describe('durationFromEnv and minTtlSeconds', () => {
             call()
             expect.fail('should throw')
           } catch (error) {
-            expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
+            expect(error instanceof VaultError && error.code).to.equal('CONFIG_INVALID')
             expect((error as Error).message)
               .to.match(row.error)
               .and.to.match(new RegExp(`^${name}=`))

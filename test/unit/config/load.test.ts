@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {configPath, loadConfigFile} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 describe('configPath', () => {
   const rows: Array<{title: string; env: Record<string, string | undefined>; path: string}> = [
@@ -67,7 +67,7 @@ describe('loadConfigFile', () => {
       await loadConfigFile({AWS_CONFIG_FILE: path}, home)
       expect.fail('should throw')
     } catch (error) {
-      expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
+      expect(error instanceof VaultError && error.code).to.equal('CONFIG_INVALID')
       expect((error as Error).message).to.contain(`${path} line 3`)
     }
   })
@@ -77,7 +77,7 @@ describe('loadConfigFile', () => {
       await loadConfigFile({AWS_CONFIG_FILE: home}, home)
       expect.fail('should throw')
     } catch (error) {
-      expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
+      expect(error instanceof VaultError && error.code).to.equal('CONFIG_INVALID')
       expect((error as Error).message)
         .to.contain(home)
         .and.to.contain('not a regular file (it is a directory)')

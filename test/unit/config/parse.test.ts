@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {type AwsConfigFile, parseConfig} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 const PATH = '/home/u/.aws/config'
 
@@ -224,8 +224,8 @@ describe('parseConfig: malformed files', () => {
       } catch (error) {
         caught = error
       }
-      expect(isVaultError(caught), String(caught)).to.equal(true)
-      if (!isVaultError(caught)) return
+      expect(caught instanceof VaultError, String(caught)).to.equal(true)
+      if (!(caught instanceof VaultError)) return
       expect(caught.code).to.equal('CONFIG_INVALID')
       expect(caught.message).to.contain(`${PATH} line ${row.line}:`)
       expect(caught.message).to.match(row.says)

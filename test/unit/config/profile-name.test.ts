@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {checkProfileName} from '../../../src/lib/config/profile-name.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 import {printable} from '../../../src/lib/output/printable.ts'
 import {isPathLike} from '../../../src/hooks/plugin-paths.ts'
 
@@ -25,7 +25,7 @@ describe('names vault must not trust', function () {
       } catch (error) {
         refused = error
       }
-      expect(isVaultError(refused) && refused.code, JSON.stringify(name)).to.equal('USAGE')
+      expect(refused instanceof VaultError && refused.code, JSON.stringify(name)).to.equal('USAGE')
       expect((refused as Error).message, JSON.stringify(name)).not.to.match(/[\r\n]/)
     }
     for (const name of ['work', 'team/prod', 'ünïcode', 'a.b-c_d', 'with space']) expect(() => checkProfileName(name), name).not.to.throw()

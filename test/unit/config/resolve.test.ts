@@ -8,7 +8,7 @@ import {
   parseConfig,
   resolveProfile,
 } from '../../../src/lib/config/index.ts'
-import {type ErrorCode, isVaultError} from '../../../src/lib/errors.ts'
+import {type ErrorCode, VaultError} from '../../../src/lib/errors.ts'
 
 const PATH = '/home/u/.aws/config'
 
@@ -56,8 +56,8 @@ function run(rows: Row[]): void {
         } catch (error) {
           caught = error
         }
-        expect(isVaultError(caught), `expected a VaultError, got ${String(caught)}`).to.equal(true)
-        if (!isVaultError(caught)) return
+        expect(caught instanceof VaultError, `expected a VaultError, got ${String(caught)}`).to.equal(true)
+        if (!(caught instanceof VaultError)) return
         expect(caught.code).to.equal(row.error.code)
         expect(caught.message).to.match(row.error.message)
         if (row.error.suggestion) expect(caught.suggestions.join('\n')).to.match(row.error.suggestion)

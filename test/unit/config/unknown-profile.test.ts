@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {checkKnownProfile, closestName, editDistance} from '../../../src/lib/config/unknown-profile.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 describe('a mistyped profile name', () => {
   it('edit distance counts a swap of neighbours as one edit', () => {
@@ -23,9 +23,9 @@ describe('a mistyped profile name', () => {
     } catch (caught) {
       error = caught
     }
-    expect(isVaultError(error) && error.code).to.equal('PROFILE_NOT_FOUND')
+    expect(error instanceof VaultError && error.code).to.equal('PROFILE_NOT_FOUND')
     expect((error as Error).message).to.equal('profile "wrok" is not in /h/.aws/config and has no stored keys')
-    expect(isVaultError(error) && error.suggestions[0]).to.equal('did you mean "work"?')
+    expect(error instanceof VaultError && error.suggestions[0]).to.equal('did you mean "work"?')
   })
 
   it('accepts a config section, and stored keys without a section', () => {

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {addProfile, parseConfig} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 
 const USER_FILE = `# my AWS config — hand-written, keep the layout
 [default]
@@ -149,7 +149,7 @@ describe('addProfile', () => {
       await addProfile(path, 'b')
       expect.fail('should throw')
     } catch (error) {
-      expect(isVaultError(error) && error.code).to.equal('CONFIG_INVALID')
+      expect(error instanceof VaultError && error.code).to.equal('CONFIG_INVALID')
       expect((error as Error).message).to.contain(`${path} line 2`)
     }
     expect(await readFile(path, 'utf8')).to.equal('[profile a]\nnot a setting\n')
@@ -176,7 +176,7 @@ describe('addProfile', () => {
         await addProfile(path, row.name, row.keys)
         expect.fail('should throw')
       } catch (error) {
-        expect(isVaultError(error) && error.code).to.equal('USAGE')
+        expect(error instanceof VaultError && error.code).to.equal('USAGE')
       }
       expect(await readFile(path, 'utf8')).to.equal('[profile z]\n')
     })

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 import {parseCredentialProcessOutput} from '../../../src/lib/providers/sources/credential-process.ts'
 
 const parse = (output: unknown) =>
@@ -10,7 +10,7 @@ function refusal(output: unknown): string {
   try {
     parse(output)
   } catch (error) {
-    expect(isVaultError(error)).to.equal(true)
+    expect(error instanceof VaultError).to.equal(true)
     return (error as Error).message
   }
   return expect.fail('expected a refusal')

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {parseConfig, resolveProfile} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 import {planChain, type ChainPlan, type ChainStep} from '../../../src/lib/providers/plan.ts'
 
 // Every branch of aws-vault v7.2's GetProviderForProfile, getSourceCreds, getSourceCredWithSession
@@ -270,7 +270,7 @@ describe('chain plan: every branch of aws-vault v7.2 GetProviderForProfile', () 
         } catch (caught) {
           error = caught
         }
-        expect(isVaultError(error) && error.code, String(error)).to.equal('CREDENTIALS_NOT_FOUND')
+        expect(error instanceof VaultError && error.code, String(error)).to.equal('CREDENTIALS_NOT_FOUND')
         expect((error as Error).message).to.include(`"${row.missing}"`)
         return
       }

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {parseConfig, resolveProfile, type ProfileFlags} from '../../../src/lib/config/index.ts'
-import {isVaultError} from '../../../src/lib/errors.ts'
+import {VaultError} from '../../../src/lib/errors.ts'
 import {planChain, type ChainStep} from '../../../src/lib/providers/plan.ts'
 
 const JON = 'arn:aws:iam::111111111111:mfa/jon'
@@ -212,7 +212,7 @@ describe('chain plan (aws-vault v7 decisions)', () => {
       plan('orphan')
       expect.fail('expected an error')
     } catch (error) {
-      expect(isVaultError(error) && error.code).to.equal('CREDENTIALS_NOT_FOUND')
+      expect(error instanceof VaultError && error.code).to.equal('CREDENTIALS_NOT_FOUND')
       expect((error as Error).message).to.include('"orphan"')
     }
   })
