@@ -1,5 +1,6 @@
 import {VaultCommand} from '../lib/base-command.ts'
 import {formatColumns} from '../lib/output/columns.ts'
+import {describeUntil} from '../lib/unlock/unlockable-backend.ts'
 
 export interface BackendRow {
   id: string
@@ -8,6 +9,9 @@ export interface BackendRow {
   available: boolean
   reason: string
   summary: string
+  /** For a backend `vault unlock` can unlock: whether it is, and until when (ISO 8601); otherwise absent. */
+  unlocked?: boolean
+  unlockedUntil?: string
 }
 
 export default class Backends extends VaultCommand<typeof Backends> {
@@ -29,7 +33,22 @@ export default class Backends extends VaultCommand<typeof Backends> {
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error)
       }
-      rows.push({available, id: descriptor.id, plugin: plugin.name, priority: descriptor.priority, reason, summary: descriptor.summary})
+      const row: BackendRow = {
+        available,
+        id: descriptor.id,
+        plugin: plugin.name,
+        priority: descriptor.priority,
+        reason,
+        summary: descriptor.summary,
+      }
+      if (available && descriptor.unlocking) {
+        const state = await descriptor.unlocking.state(ctx).catch(() => undefined)
+        if (state) {
+          row.unlocked = state.unlocked
+          if (state.until) row.unlockedUntil = state.until.toISOString()
+        }
+      }
+      rows.push(row)
     }
     return rows.sort((a, b) => b.priority - a.priority)
   }
@@ -38,8 +57,14 @@ export default class Backends extends VaultCommand<typeof Backends> {
     this.log(
       formatColumns([
         ['ID', 'PLUGIN', 'AVAILABLE', 'SUMMARY'],
-        ...rows.map((row) => [row.id, row.plugin, row.available ? 'yes' : `no (${row.reason || 'unavailable'})`, row.summary]),
+        ...rows.map((row) => [row.id, row.plugin, availableText(row), row.summary]),
       ]),
     )
   }
+}
+
+function availableText(row: BackendRow): string {
+  if (!row.available) return `no (${row.reason || 'unavailable'})`
+  if (row.unlocked === undefined) return 'yes'
+  return row.unlocked && row.unlockedUntil ? `yes, unlocked ${describeUntil(new Date(row.unlockedUntil))}` : 'yes, locked'
 }

@@ -18,7 +18,7 @@ export class Sandbox {
   readonly home: string
   readonly configFile: string
   readonly keysDir: string
-  readonly passphrase = 'sandbox-passphrase'
+  readonly passphrase: string = 'sandbox-passphrase'
 
   constructor() {
     this.home = mkdtempSync(join(tmpdir(), 'vault-e2e-'))

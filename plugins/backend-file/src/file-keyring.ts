@@ -7,6 +7,7 @@ import {removeStaleTempFiles, syncDir, writeFileAtomic} from './atomic-write.ts'
 import {hasCode, keyringError} from './errors.ts'
 import {itemKeyOf, keyToFilename} from './filename.ts'
 import {decrypt, encrypt} from './jwe.ts'
+import {PassphraseKeeper} from './kept-passphrase.ts'
 import {ensureStoreDir, resolveStoreDir} from './store-dir.ts'
 
 export interface FileKeyringOptions {
@@ -14,6 +15,8 @@ export interface FileKeyringOptions {
   /** Used as given when set (even empty, as aws-vault does); otherwise asked for once. */
   passphrase?: string
   promptSecret(message: string): Promise<string>
+  /** What `vault unlock` kept for this store, asked before prompting. */
+  keptPassphrase?: () => Promise<string | undefined>
   debug(message: string): void
   /** aws-vault's item JSON, which each file holds encrypted. */
   items: ItemCodec
@@ -110,14 +113,35 @@ export class FileKeyring implements Keyring {
     return this.#ready
   }
 
+  /**
+   * Proves the passphrase on an item of the store (any passphrase opens an empty one) and
+   * returns it: what `vault unlock` keeps.
+   */
+  async checkPassphrase(): Promise<string> {
+    await this.#prepare()
+    const passphrase = await this.#unlock()
+    if (!this.#verified) await this.#verifyOnce(passphrase)
+    return passphrase
+  }
+
   /** The passphrase, asked for at most once per keyring (concurrent callers share the question). */
   #unlock(): Promise<string> {
-    if (this.#passphrase === undefined) {
-      const {passphrase, promptSecret} = this.#options
-      this.#passphrase =
-        passphrase === undefined ? promptSecret(`Enter passphrase to unlock ${JSON.stringify(this.dir)}: `) : Promise.resolve(passphrase)
-    }
+    this.#passphrase ??= this.#findPassphrase().catch((error: unknown) => {
+      this.#passphrase = undefined
+      throw error
+    })
     return this.#passphrase
+  }
+
+  async #findPassphrase(): Promise<string> {
+    const {keptPassphrase, passphrase, promptSecret} = this.#options
+    if (passphrase !== undefined) return passphrase
+    const kept = await keptPassphrase?.()
+    if (kept !== undefined) {
+      this.#options.debug('using the passphrase vault unlock keeps in the kernel keyring')
+      return kept
+    }
+    return promptSecret(`Enter passphrase to unlock ${JSON.stringify(this.dir)}: `)
   }
 
   #verifyOnce(passphrase: string): Promise<void> {
@@ -155,11 +179,18 @@ function notFound(key: string): Error {
 }
 
 export function openFileKeyring(ctx: BackendContext): FileKeyring {
+  const dir = resolveStoreDir(ctx.env, ctx.homedir)
+  const keeper = passphraseKeeper(ctx, dir)
   return new FileKeyring({
-    dir: resolveStoreDir(ctx.env, ctx.homedir),
+    dir,
     passphrase: ctx.env.AWS_VAULT_FILE_PASSPHRASE,
     promptSecret: (message) => ctx.promptSecret(message),
+    keptPassphrase: () => keeper.read(),
     debug: (message) => ctx.debug(message),
     items: ctx.items,
   })
+}
+
+export function passphraseKeeper(ctx: BackendContext, dir: string): PassphraseKeeper {
+  return new PassphraseKeeper(dir, {executable: ctx.findExecutable('keyctl'), path: ctx.env.PATH})
 }

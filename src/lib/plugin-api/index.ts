@@ -83,6 +83,29 @@ export interface BackendDescriptor {
    * named when a profile's keys are not found. Loads nothing heavy; may throw, which hides it.
    */
   location?(ctx: BackendContext): string | Promise<string>
+  /** For a backend that asks for a passphrase: `vault unlock` / `vault lock`. */
+  unlocking?: BackendUnlocking
+}
+
+/** Whether a backend opens without asking, until when, and for which store. */
+export interface UnlockState {
+  unlocked: boolean
+  until?: Date
+  /** The store it concerns, in a few words (a directory, a wallet). */
+  store: string
+}
+
+/**
+ * Keeping a backend openable for a while, for this user only and in memory only, so later
+ * runs (credential_process included) open it without asking.
+ */
+export interface BackendUnlocking {
+  /** Gets the passphrase (setting, what is kept, or a prompt), proves it on the store and keeps it for `seconds`. */
+  unlock(ctx: BackendContext, seconds: number): Promise<UnlockState>
+  /** Forgets what `unlock` kept; the state says whether it was unlocked before. */
+  lock(ctx: BackendContext): Promise<UnlockState>
+  /** Never prompts, never writes. */
+  state(ctx: BackendContext): Promise<UnlockState>
 }
 
 export interface PromptContext {

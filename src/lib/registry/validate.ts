@@ -18,6 +18,14 @@ const boolean: Check = (value) => (typeof value === 'boolean' ? undefined : `mus
 
 const fn: Check = (value) => (typeof value === 'function' ? undefined : `must be a function, got ${describe(value)}`)
 
+const unlocking: Check = (value) => {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null) return `must be an object when present, got ${describe(value)}`
+  const record = value as Record<string, unknown>
+  const missing = ['unlock', 'lock', 'state'].filter((name) => typeof record[name] !== 'function')
+  return missing.length === 0 ? undefined : `must have the functions unlock, lock and state (missing ${missing.join(', ')})`
+}
+
 interface Schema {
   /** How a warning names one descriptor of this event. */
   label: string
@@ -28,7 +36,7 @@ interface Schema {
 export const schemas: Record<VaultHookEvent, Schema> = {
   'vault:backends': {
     label: 'backend',
-    fields: {id, summary: text, priority: finiteNumber, isAvailable: fn, open: fn},
+    fields: {id, summary: text, priority: finiteNumber, isAvailable: fn, open: fn, unlocking},
   },
   'vault:prompts': {
     label: 'prompt driver',

@@ -14,6 +14,11 @@ const file: BackendDescriptor = {
     const {resolveStoreDir} = await import('../store-dir.ts')
     return resolveStoreDir(ctx.env, ctx.homedir)
   },
+  unlocking: {
+    unlock: async (ctx, seconds) => (await import('../unlocking.ts')).fileUnlocking.unlock(ctx, seconds),
+    lock: async (ctx) => (await import('../unlocking.ts')).fileUnlocking.lock(ctx),
+    state: async (ctx) => (await import('../unlocking.ts')).fileUnlocking.state(ctx),
+  },
 }
 
 export default async function backends(): Promise<BackendDescriptor[]> {
