@@ -8,7 +8,8 @@ import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {formatColumns} from '../lib/output/columns.ts'
 import {chainPlan, describeChain, type ChainDescription} from '../lib/providers/index.ts'
-import {formatSeconds, type DescribedProfile} from '../lib/providers/describe.ts'
+import {formatDuration} from '../lib/output/duration.ts'
+import type {DescribedProfile} from '../lib/providers/describe.ts'
 
 export default class Describe extends VaultCommand<typeof Describe> {
   static override summary = 'Show how a profile resolves and which steps give its credentials, with the cached sessions they would reuse'
@@ -73,7 +74,7 @@ export default class Describe extends VaultCommand<typeof Describe> {
   protected override render(result: ChainDescription): void {
     const lines: string[] = [...profileLines(`Profile ${result.profile.profile}`, result.profile)]
     for (const source of result.source_profiles) lines.push('', ...profileLines(`Source profile ${source.profile}`, source))
-    lines.push('', `Credential chain (sessions with less than ${formatSeconds(result.min_ttl_seconds)} left are renewed):`)
+    lines.push('', `Credential chain (sessions with less than ${formatDuration(result.min_ttl_seconds)} left are renewed):`)
     lines.push(formatColumns(result.chain.map((step) => [`  ${step.step}.`, step.action, step.profile, step.summary])))
     lines.push(
       '',

@@ -6,7 +6,7 @@ import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {isOidcTokenKey} from '../lib/keyring/session-key.ts'
 import {printable} from '../lib/output/printable.ts'
-import {formatRemaining} from '../lib/output/remaining.ts'
+import {formatDuration} from '../lib/output/duration.ts'
 import {formatTabwriterTable} from '../lib/output/tabwriter.ts'
 
 export interface ListedSession {
@@ -132,5 +132,5 @@ function tableRows(result: ListResult): string[][] {
 }
 
 function sessionLabel(session: ListedSession): string {
-  return `${printable(session.type)}:${formatRemaining(session.remainingSeconds)}`
+  return `${printable(session.type)}:${formatDuration(session.remainingSeconds)}`
 }

@@ -6,6 +6,7 @@
 import type {ResolvedProfile} from '../plugin-api/index.ts'
 
 import type {SessionStore} from '../keyring/session-store.ts'
+import {formatDuration} from '../output/duration.ts'
 import {resolveStsTarget, stsEndpointUrl} from '../sts/target.ts'
 import type {ChainPlan, ChainStep, SessionSlot} from './plan.ts'
 
@@ -153,7 +154,7 @@ export async function describeChain(profile: ProfileWithOrigins, plan: ChainPlan
     }
     if (step.session?.reusable) {
       step.outcome = 'reuse-cached-session'
-      step.summary = `reuses the cached ${step.session.type} session (${formatSeconds(step.session.remaining_seconds ?? 0)} left)`
+      step.summary = `reuses the cached ${step.session.type} session (${formatDuration(step.session.remaining_seconds ?? 0)} left)`
       needed = false
       continue
     }
@@ -223,7 +224,7 @@ async function describeStep(number: number, step: ChainStep, deps: DescribeDeps)
         session: await describeSession(step.session, deps),
         step: number,
         sts_endpoint,
-        summary: `calls GetSessionToken for ${formatSeconds(step.durationSeconds)}${mfa}`,
+        summary: `calls GetSessionToken for ${formatDuration(step.durationSeconds)}${mfa}`,
         ...(step.mfaSerial ? {mfa_serial: step.mfaSerial} : {}),
       }
     }
@@ -234,7 +235,7 @@ async function describeStep(number: number, step: ChainStep, deps: DescribeDeps)
         mfa === 'code' ? `, asking for the MFA code of ${step.mfaSerial}` : mfa === 'chained' ? ', MFA proven by the session below' : ''
       const capped =
         step.durationSeconds < step.requestedDurationSeconds
-          ? ` (capped from ${formatSeconds(step.requestedDurationSeconds)}: role chaining)`
+          ? ` (capped from ${formatDuration(step.requestedDurationSeconds)}: role chaining)`
           : ''
       const serial = step.mfaSerial ?? (step.mfaChained ? step.profile.mfaSerial : undefined)
       return {
@@ -250,7 +251,7 @@ async function describeStep(number: number, step: ChainStep, deps: DescribeDeps)
         session: await describeSession(step.session, deps),
         step: number,
         sts_endpoint,
-        summary: `calls AssumeRole ${step.roleArn} for ${formatSeconds(step.durationSeconds)}${capped}${mfaText}`,
+        summary: `calls AssumeRole ${step.roleArn} for ${formatDuration(step.durationSeconds)}${capped}${mfaText}`,
         ...(serial ? {mfa_serial: serial} : {}),
         ...(step.durationSeconds < step.requestedDurationSeconds ? {requested_duration_seconds: step.requestedDurationSeconds} : {}),
       }
@@ -278,15 +279,4 @@ async function describeSession(slot: SessionSlot, deps: DescribeDeps): Promise<D
     remaining_seconds: remaining,
     reusable: remaining > deps.minTtlSeconds,
   }
-}
-
-/** `1h0m0s` style, as Go prints durations. */
-export function formatSeconds(total: number): string {
-  if (total <= 0) return '0s'
-  const hours = Math.floor(total / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = total % 60
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`
-  if (minutes > 0) return `${minutes}m${seconds}s`
-  return `${seconds}s`
 }

@@ -1,9 +1,9 @@
 /**
  * A whole number of seconds as Go prints a duration (`59m58s`, `1h0m5s`, `0s`, `-2m3s`), which
- * is how aws-vault shows session lifetimes, expired ones included.
+ * is how aws-vault shows durations and session lifetimes, expired ones included.
  */
-export function formatRemaining(totalSeconds: number): string {
-  if (totalSeconds < 0) return `-${formatRemaining(-totalSeconds)}`
+export function formatDuration(totalSeconds: number): string {
+  if (totalSeconds < 0) return `-${formatDuration(-totalSeconds)}`
   if (totalSeconds === 0) return '0s'
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)
