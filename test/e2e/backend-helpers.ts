@@ -8,7 +8,7 @@ import {join} from 'node:path'
 
 import nodeJose from 'node-jose'
 
-import {DBusClient} from '../../plugins/backend-keyring/src/dbus/client.ts'
+import {GnomeKeyringControl} from '../../plugins/backend-keyring/test/session/gnome-keyring.ts'
 import {BARE_BUS_CONFIG, waitForBusName} from '../../plugins/backend-keyring/test/support/session.ts'
 import {generateKey, gpgHome, passCli, passEnv, type GpgHome} from '../../plugins/backend-pass/test/support.ts'
 import {repoRoot, type Sandbox} from '../helpers/cli.ts'
@@ -106,11 +106,6 @@ export async function writeAwsVaultFile(dir: string, key: string, data: string, 
 }
 
 const SECRETS = 'org.freedesktop.secrets'
-const SECRETS_ROOT = '/org/freedesktop/secrets'
-// gnome-keyring's interface for making and unlocking collections with a password sent over
-// the bus: how a test gets collections without a graphical prompter.
-const GNOME_INTERNAL = 'org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface'
-const COLLECTION_PASSWORD = 'e2e collection password'
 
 /**
  * A private session bus with an unlocked gnome-keyring-daemon in a throwaway HOME, started by
@@ -119,10 +114,12 @@ const COLLECTION_PASSWORD = 'e2e collection password'
 export class SecretServiceSession {
   readonly env: Record<string, string>
   readonly #child: ChildProcessWithoutNullStreams
+  readonly #control: GnomeKeyringControl
 
   private constructor(child: ChildProcessWithoutNullStreams, env: Record<string, string>) {
     this.#child = child
     this.env = env
+    this.#control = new GnomeKeyringControl(env.DBUS_SESSION_BUS_ADDRESS!)
   }
 
   static async start(root: string): Promise<SecretServiceSession> {
@@ -163,52 +160,13 @@ exec cat >/dev/null`
     return new SecretServiceSession(child, {DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: runtime})
   }
 
-  async #withSession<T>(work: (client: DBusClient, session: string) => Promise<T>): Promise<T> {
-    const client = await DBusClient.connect(this.env.DBUS_SESSION_BUS_ADDRESS!, 5000)
-    try {
-      const [, session] = await client.call({
-        destination: SECRETS,
-        path: SECRETS_ROOT,
-        interface: 'org.freedesktop.Secret.Service',
-        member: 'OpenSession',
-        signature: 'sv',
-        body: ['plain', ['s', '']],
-      })
-      return await work(client, session as string)
-    } finally {
-      client.close()
-    }
-  }
-
   /** Creates an unlocked collection labelled `name`; gnome-keyring derives its object path from the label. */
   createCollection(name: string): Promise<string> {
-    return this.#withSession(async (client, session) => {
-      const [path] = await client.call({
-        destination: SECRETS,
-        path: SECRETS_ROOT,
-        interface: GNOME_INTERNAL,
-        member: 'CreateWithMasterPassword',
-        signature: 'a{sv}(oayays)',
-        body: [
-          [['org.freedesktop.Secret.Collection.Label', ['s', name]]],
-          [session, Buffer.alloc(0), Buffer.from(COLLECTION_PASSWORD), 'text/plain'],
-        ],
-      })
-      return path as string
-    })
+    return this.#control.createCollection(name)
   }
 
   lock(path: string): Promise<void> {
-    return this.#withSession(async (client) => {
-      await client.call({
-        destination: SECRETS,
-        path: SECRETS_ROOT,
-        interface: 'org.freedesktop.Secret.Service',
-        member: 'Lock',
-        signature: 'ao',
-        body: [[path]],
-      })
-    })
+    return this.#control.lock(path)
   }
 
   /** secret-tool on this session's bus; the secret goes on stdin. */
