@@ -75,7 +75,7 @@ describe('aws-vault command lines (built binary)', function () {
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stderr).to.equal('')
       const table = await sandbox.run(['list', '--no-profiles'])
-      expect(table.stdout).to.match(/^Profile +Credentials +Sessions\n/)
+      expect(table.stdout).to.match(/^Profile +Credentials +Sessions *\n/)
     })
 
     it('runs the examples of the project’s own help and plugin guide', async () => {
@@ -107,13 +107,34 @@ describe('aws-vault command lines (built binary)', function () {
       expect(exec.stdout).to.match(/^Run a command with AWS credentials/)
     })
 
-    it('-h works on every command', async () => {
+    it('-h works on every command', async function () {
+      this.timeout(300_000) // one run per command, a few at a time
       expect(visible).to.include.members(['add', 'exec', 'export', 'list', 'login', 'remove', 'rotate', 'clear'])
-      for (const id of visible) {
-        const result = await sandbox.run([...id.split(' '), '-h'])
-        expect(result.code, `${id} -h: ${result.stderr}`).to.equal(0)
-        expect(result.stdout, `${id} -h`).to.include('USAGE')
+      for (let start = 0; start < visible.length; start += 3) {
+        await Promise.all(
+          visible.slice(start, start + 3).map(async (id) => {
+            const result = await sandbox.run([...id.split(' '), '-h'], {timeoutMs: 120_000})
+            expect(result.code, `${id} -h: ${result.stderr}`).to.equal(0)
+            expect(result.stdout, `${id} -h`).to.include('USAGE')
+          }),
+        )
       }
+    })
+
+    it("aws-vault's --help-long prints every command's help; --help-man a manual page man reads", async () => {
+      const long = await sandbox.run(['--help-long'])
+      expect(long.code, long.stderr).to.equal(0)
+      for (const id of ['add', 'exec', 'export', 'list', 'login', 'remove', 'rotate', 'clear']) {
+        expect(long.stdout).to.include(`$ vault ${id} `)
+      }
+      expect(long.stdout).to.include('--[no-]sessions-only')
+      const man = await sandbox.run(['--help-man'])
+      expect(man.code, man.stderr).to.equal(0)
+      expect(man.stdout).to.match(/^\.TH VAULT 1 /)
+      expect(man.stdout).to.include('\\fBexec\\fR [\\fIflags\\fR] [\\fIprofile\\fR]')
+      // Every line that starts with a dot is one of the requests the page uses, never text read as one.
+      const requests = man.stdout.split('\n').filter((line) => line.startsWith('.'))
+      for (const line of requests) expect(line, line).to.match(/^\.(TH|SH|SS|PP|TP|RS|RE)( |$)/)
     })
 
     it('lists the backend settings, grouped, in --help', async () => {

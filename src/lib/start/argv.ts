@@ -23,9 +23,12 @@ const valueFlags = new Set<string>(globalValueFlags)
  * `--debug --backend file exec work -- true` → `exec --debug --backend=file work -- true`.
  * Only flags before the command move; anything else is returned as it is. An unknown leading
  * flag moves too (as one token), so the command's own parser names it instead of oclif reading
- * it as a command. A leading `--help` or `--version` stays where oclif looks for it.
+ * it as a command. A leading `--help` or `--version` stays where oclif looks for it; `--help-long` and
+ * `--help-man` become the commands that answer them.
  */
 export function normalizeArgv(argv: readonly string[]): string[] {
+  // kingpin's application-wide help forms, answered by hidden commands of the same names.
+  if (argv[0] === '--help-long' || argv[0] === '--help-man') return [argv[0].slice(2), ...argv.slice(1)]
   const leading: string[] = []
   let index = 0
   while (index < argv.length) {

@@ -41,6 +41,11 @@ describe('normalizeArgv: aws-vault global flags before the command', () => {
     })
   }
 
+  it("answers kingpin's --help-long and --help-man with the hidden commands of those names", () => {
+    expect(normalizeArgv(['--help-long'])).to.deep.equal(['help-long'])
+    expect(normalizeArgv(['--help-man'])).to.deep.equal(['help-man'])
+  })
+
   it('leaves argv that starts with the command, or holds no command, as it is', () => {
     for (const argv of [
       ['exec', 'work', '--backend', 'file', '--', 'x'],
