@@ -92,33 +92,35 @@ function workspaces(): Map<string, string> {
   return found
 }
 
-/** Finds `name` the way Node does from `fromDir`, without leaving the checkout. */
-function locate(name: string, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name)
-    if (existsSync(join(candidate, 'package.json'))) return candidate
-    if (dir === root || dirname(dir) === dir) return undefined
-  }
-}
-
 /**
- * Copies into `target` the installed dependencies of `start` (a package directory in the checkout) and
- * theirs, each to the place it holds under the checkout's node_modules, so that Node resolves them
- * the same way there. Workspace packages go in as their npm tarball holds them.
+ * Copies into `target` the installed dependencies of the package at `from` (a place in the checkout's
+ * node_modules layout: '' for the host, `node_modules/<name>` for a workspace plugin) and theirs, each to
+ * the place it holds in the checkout, so that Node resolves them the same way there. Workspace packages
+ * go in as their npm tarball holds them.
  */
-function copyDependencies(start: string, target: string, packed: Map<string, string>): void {
+function copyDependencies(from: string, target: string, packed: Map<string, string>): void {
   const byName = workspaces()
-  const placeOf = (real: string): string => {
+  // Where a place's files are: workspace packages live in plugins/, everything else under node_modules.
+  const sourceOf = (place: string): string => {
     for (const [name, dir] of byName) {
-      if (real === dir || real.startsWith(dir + sep)) return join('node_modules', name, relative(dir, real))
+      const prefix = join('node_modules', name)
+      if (place === prefix || place.startsWith(prefix + sep)) return join(dir, relative(prefix, place))
     }
-    return relative(root, real)
+    return join(root, place)
+  }
+  // Node's lookup: <place>/node_modules/<name>, then each enclosing directory's, up to the top.
+  const locate = (name: string, place: string): string | undefined => {
+    for (let dir = place; ; dir = dirname(dir)) {
+      const candidate = join(dir === '.' ? '' : dir, 'node_modules', name)
+      if (existsSync(join(sourceOf(candidate), 'package.json'))) return candidate
+      if (dir === '.' || dir === '') return undefined
+    }
   }
   const seen = new Set<string>()
-  const queue = [start]
+  const queue = [from]
   while (queue.length > 0) {
-    const dir = queue.shift()!
-    const manifest = readJson(join(dir, 'package.json'))
+    const place = queue.shift()!
+    const manifest = readJson(join(sourceOf(place), 'package.json'))
     const optional = new Set([
       ...Object.keys(manifest.optionalDependencies ?? {}),
       ...Object.entries(manifest.peerDependenciesMeta ?? {})
@@ -131,21 +133,20 @@ function copyDependencies(start: string, target: string, packed: Map<string, str
       ...Object.keys(manifest.peerDependencies ?? {}),
     ])
     for (const name of wanted) {
-      const found = locate(name, dir)
+      const found = locate(name, place)
       if (!found) {
         if (optional.has(name)) continue
         throw new Error(`${manifest.name} needs ${name}, which is not installed: run npm ci`)
       }
-      const real = realpathSync(found)
-      if (seen.has(real)) continue
-      seen.add(real)
-      queue.push(real)
-      const place = join(target, placeOf(real))
-      if (packed.has(name) && byName.get(name) === real) {
-        untar(packed.get(name)!, place, 1)
+      if (seen.has(found)) continue
+      seen.add(found)
+      queue.push(found)
+      if (packed.has(name) && found === join('node_modules', name)) {
+        untar(packed.get(name)!, join(target, found), 1)
       } else {
         // A package's own node_modules holds other packages, copied when something needs them.
-        cpSync(real, place, {filter: (source) => basename(source) !== 'node_modules' || source === real, recursive: true})
+        const source = realpathSync(sourceOf(found))
+        cpSync(source, join(target, found), {filter: (path) => basename(path) !== 'node_modules' || path === source, recursive: true})
       }
     }
   }
@@ -202,6 +203,12 @@ function directorySizeKiB(dir: string): number {
   return Math.ceil(bytes / 1024)
 }
 
+const started = performance.now()
+/** Each step and when it ended, on stderr: packing is slow enough to want to know where the time goes. */
+function step(what: string): void {
+  console.error(`pack: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
+}
+
 function pack(options: {out: string; build: boolean}): PackResult {
   const out = resolve(options.out)
   if (options.build) execFileSync(process.execPath, [join(root, 'scripts', 'build.ts'), '--clean'], {cwd: root, stdio: 'inherit'})
@@ -215,24 +222,28 @@ function pack(options: {out: string; build: boolean}): PackResult {
     const packed = new Map<string, string>()
     for (const [name, dir] of workspaces()) packed.set(name, npmPack(dir, out))
     const bundled = (host.oclif?.plugins ?? []).filter((name) => packed.has(name))
+    step('plugin tarballs')
 
     // The host tarball: the bundled plugins (and what they depend on) travel inside it.
     const hostDir = join(scratch, 'host')
     copyHostFiles(hostDir, shippedManifest(host, bundled))
     for (const name of bundled) {
       untar(packed.get(name)!, join(hostDir, 'node_modules', name), 1)
-      copyDependencies(workspaces().get(name)!, hostDir, packed)
+      copyDependencies(join('node_modules', name), hostDir, packed)
     }
     const hostTarball = npmPack(hostDir, out)
+    step('host tarball')
 
     // The standalone tree: the host, every dependency, and Node.
     const tree = join(scratch, 'standalone', 'vault')
     copyHostFiles(tree, shippedManifest(host, []))
-    copyDependencies(root, tree, packed)
+    copyDependencies('', tree, packed)
     cpSync(nodeBinary(join(root, '.ci', '.pack-cache')), join(tree, 'bin', 'node'))
     writeFileSync(join(tree, 'bin', 'vault'), LAUNCHER, {mode: 0o755})
+    step('standalone tree')
     const standalone = join(out, `vault-v${version}-linux-x64.tar.gz`)
     execFileSync('tar', ['-czf', standalone, '--owner=0', '--group=0', '-C', dirname(tree), 'vault'])
+    step('standalone tarball')
 
     // The Debian package: the same tree under /usr/lib/vault.
     const debRoot = join(scratch, 'deb')
@@ -258,6 +269,7 @@ function pack(options: {out: string; build: boolean}): PackResult {
     execFileSync('chmod', ['-R', 'u+rwX,go+rX,go-w', debRoot])
     const deb = join(out, `vault-aws_${version}-1_amd64.deb`)
     execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', debRoot, deb], {stdio: ['ignore', 'ignore', 'inherit']})
+    step('Debian package')
 
     const artefacts = [hostTarball, ...packed.values(), standalone, deb]
     const sums = join(out, 'SHA256SUMS')
