@@ -33,51 +33,53 @@ describe('npm run pack: the standalone build and the Debian package (no Node >= 
 
   /** add --env, exec and plugins install, with one throwaway user, through the `vault` that `binary()` names. */
   function behavesAsInstalled(binary: () => string): void {
-    let sandbox: Sandbox
-    const key = fakeAccessKey()
-    const env = (extra: Record<string, string | undefined> = {}) =>
-      sandbox.env({
-        PATH: systemPath,
-        XDG_CACHE_HOME: join(sandbox.home, '.cache'),
-        XDG_CONFIG_HOME: join(sandbox.home, '.config'),
-        XDG_DATA_HOME: join(sandbox.home, '.local', 'share'),
-        npm_config_cache: join(sandbox.home, '.npm'),
-        npm_config_registry: registry.url,
-        npm_config_update_notifier: 'false',
-        ...extra,
+    describe('as a user runs it', () => {
+      let sandbox: Sandbox
+      const key = fakeAccessKey()
+      const env = (extra: Record<string, string | undefined> = {}) =>
+        sandbox.env({
+          PATH: systemPath,
+          XDG_CACHE_HOME: join(sandbox.home, '.cache'),
+          XDG_CONFIG_HOME: join(sandbox.home, '.config'),
+          XDG_DATA_HOME: join(sandbox.home, '.local', 'share'),
+          npm_config_cache: join(sandbox.home, '.npm'),
+          npm_config_registry: registry.url,
+          npm_config_update_notifier: 'false',
+          ...extra,
+        })
+
+      before(() => {
+        sandbox = new Sandbox()
       })
 
-    before(() => {
-      sandbox = new Sandbox()
-    })
+      after(() => sandbox?.cleanup())
 
-    after(() => sandbox?.cleanup())
-
-    it('vault --version names the version and the Node it carries', async () => {
-      const result = await succeed(binary(), ['--version'], {env: env()})
-      expect(result.stdout.trim()).to.equal(`@vault-aws/cli/${packed.version} linux-x64 node-v${process.versions.node}`)
-    })
-
-    it('vault add --env stores a key, vault exec hands it to a program', async () => {
-      await succeed(binary(), ['add', 'work', '--env'], {
-        env: env({AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey}),
+      it('vault --version names the version and the Node it carries', async () => {
+        const result = await succeed(binary(), ['--version'], {env: env()})
+        expect(result.stdout.trim()).to.equal(`@vault-aws/cli/${packed.version} linux-x64 node-v${process.versions.node}`)
       })
-      const exec = await succeed(binary(), ['exec', 'work', '--no-session', '--', 'sh', '-c', 'echo "$AWS_VAULT $AWS_ACCESS_KEY_ID"'], {
-        env: env(),
-      })
-      expect(exec.stdout.trim()).to.equal(`work ${key.accessKeyId}`)
-    })
 
-    it('vault plugins install backend-pass installs from the registry and the backend appears', async () => {
-      await succeed(binary(), ['plugins', 'install', 'backend-pass'], {env: env(), timeoutMs: 240_000})
-      const backends = JSON.parse((await succeed(binary(), ['backends', '--json'], {env: env()})).stdout).result as Array<{
-        id: string
-        plugin: string
-      }>
-      expect(backends.map((row) => `${row.id} ${row.plugin}`)).to.include.members([
-        'pass @vault-aws/plugin-backend-pass',
-        'file @vault-aws/plugin-backend-file',
-      ])
+      it('vault add --env stores a key, vault exec hands it to a program', async () => {
+        await succeed(binary(), ['add', 'work', '--env'], {
+          env: env({AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey}),
+        })
+        const exec = await succeed(binary(), ['exec', 'work', '--no-session', '--', 'sh', '-c', 'echo "$AWS_VAULT $AWS_ACCESS_KEY_ID"'], {
+          env: env(),
+        })
+        expect(exec.stdout.trim()).to.equal(`work ${key.accessKeyId}`)
+      })
+
+      it('vault plugins install backend-pass installs from the registry and the backend appears', async () => {
+        await succeed(binary(), ['plugins', 'install', 'backend-pass'], {env: env(), timeoutMs: 240_000})
+        const backends = JSON.parse((await succeed(binary(), ['backends', '--json'], {env: env()})).stdout).result as Array<{
+          id: string
+          plugin: string
+        }>
+        expect(backends.map((row) => `${row.id} ${row.plugin}`)).to.include.members([
+          'pass @vault-aws/plugin-backend-pass',
+          'file @vault-aws/plugin-backend-file',
+        ])
+      })
     })
   }
 
@@ -121,14 +123,16 @@ describe('npm run pack: the standalone build and the Debian package (no Node >= 
 
     behavesAsInstalled(() => 'vault')
 
-    it('dpkg -r removes it and leaves nothing behind', async () => {
-      await succeed('dpkg', ['-r', 'vault-aws'], {env: dpkgEnv, timeoutMs: 240_000})
-      expect(existsSync('/usr/lib/vault'), '/usr/lib/vault').to.equal(false)
-      expect(existsSync('/usr/bin/vault'), '/usr/bin/vault').to.equal(false)
-      const status = await run('dpkg-query', ['-W', '-f=${db:Status-Status}', 'vault-aws'], {env: dpkgEnv})
-      expect(status.stdout.trim() === 'not-installed' || status.code !== 0, status.stdout).to.equal(true)
-      const listed = await run('dpkg', ['-L', 'vault-aws'], {env: dpkgEnv})
-      expect(listed.code).to.not.equal(0)
+    describe('then removed', () => {
+      it('dpkg -r removes it and leaves nothing behind', async () => {
+        await succeed('dpkg', ['-r', 'vault-aws'], {env: dpkgEnv, timeoutMs: 240_000})
+        expect(existsSync('/usr/lib/vault'), '/usr/lib/vault').to.equal(false)
+        expect(existsSync('/usr/bin/vault'), '/usr/bin/vault').to.equal(false)
+        for (const query of [['-s'], ['-L']]) {
+          const result = await run('dpkg', [...query, 'vault-aws'], {env: dpkgEnv})
+          expect(result.code, `dpkg ${query[0]} vault-aws: ${result.stdout}`).to.not.equal(0)
+        }
+      })
     })
   })
 })

@@ -2,7 +2,7 @@
 // alone (its bundled plugins inside it) and runs; SHA256SUMS vouches for every artefact.
 import {expect} from 'chai'
 import {createHash} from 'node:crypto'
-import {lstatSync, readFileSync} from 'node:fs'
+import {existsSync, lstatSync, readFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
@@ -96,5 +96,12 @@ describe('npm run pack: the npm tarballs', function () {
     expect(result.code).to.equal(1)
     expect(result.stderr.trimEnd().split('\n'), result.stderr).to.have.length(1)
     expect(result.stderr).to.match(new RegExp(`^vault needs Node\\.js 22 or newer, and \\S+ is v${major}\\.`))
+  })
+
+  it('npm uninstall --global @vault-aws/cli removes it', async () => {
+    const npmEnv = {HOME: process.env.HOME ?? sandbox.home, npm_config_update_notifier: 'false'}
+    await npm(['uninstall', '--global', '--prefix', prefix, '@vault-aws/cli'], {cwd: prefix, env: npmEnv})
+    expect(existsSync(vault()), vault()).to.equal(false)
+    expect(existsSync(join(prefix, 'lib', 'node_modules', '@vault-aws', 'cli'))).to.equal(false)
   })
 })
