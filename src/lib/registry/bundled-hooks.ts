@@ -9,6 +9,8 @@ import type {HookHost} from './run-hook.ts'
 interface PackageJson {
   name?: string
   dependencies?: Record<string, string>
+  /** Read by the registry for the plugin API a plugin asks for, as from oclif's plugins. */
+  peerDependencies?: Record<string, string>
   oclif?: {
     dirname?: string
     bin?: string
@@ -21,7 +23,7 @@ interface PackageJson {
 
 interface HookFile {
   event: string
-  plugin: {name: string; type: string; isRoot: boolean}
+  plugin: {name: string; type: string; isRoot: boolean; pjson: PackageJson}
   root: string
   target: string
 }
@@ -50,16 +52,16 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
   if (hasUserPlugins(pjson, env)) return undefined
   const files: HookFile[] = []
   const events = new Map<string, string[]>()
-  const add = (name: string, type: string, isRoot: boolean, pluginRoot: string, hooks: Record<string, unknown> | undefined): boolean => {
-    for (const [event, value] of Object.entries(hooks ?? {})) {
+  const add = (name: string, type: string, isRoot: boolean, pluginRoot: string, pluginJson: PackageJson): boolean => {
+    for (const [event, value] of Object.entries(pluginJson.oclif?.hooks ?? {})) {
       const targets = Array.isArray(value) ? value : [value]
       if (!targets.every((target) => typeof target === 'string')) return false
       if (targets.length > 0) events.set(event, [...(events.get(event) ?? []), name])
-      for (const target of targets) files.push({event, plugin: {isRoot, name, type}, root: pluginRoot, target})
+      for (const target of targets) files.push({event, plugin: {isRoot, name, type, pjson: pluginJson}, root: pluginRoot, target})
     }
     return true
   }
-  if (!add(pjson.name, 'core', true, root, oclif.hooks)) return undefined
+  if (!add(pjson.name, 'core', true, root, pjson)) return undefined
   const dependencies = pjson.dependencies ?? {}
   for (const entry of oclif.plugins ?? []) {
     // oclif matches these as glob patterns against the dependencies: plain names only here.
@@ -69,7 +71,7 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
     const plugin = pluginRoot ? readJson(join(pluginRoot, 'package.json')) : undefined
     if (!pluginRoot || !plugin) return undefined
     if ((plugin.oclif?.plugins ?? []).length > 0) return undefined
-    if (!add(plugin.name ?? entry, 'core', false, pluginRoot, plugin.oclif?.hooks)) return undefined
+    if (!add(plugin.name ?? entry, 'core', false, pluginRoot, plugin)) return undefined
   }
   const runHook = async (event: string, options: object, timeout?: number) => {
     const successes: Array<{plugin: HookFile['plugin']; result: unknown}> = []
