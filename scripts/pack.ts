@@ -285,7 +285,10 @@ const out = outIndex > 0 ? process.argv[outIndex + 1]! : join(root, 'dist-pack')
 try {
   const result = pack({build: !process.argv.includes('--no-build'), out})
   for (const file of [result.host, ...result.plugins, result.standalone, result.deb, result.sums]) {
-    console.log(`${relative(process.cwd(), file)}  ${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB`)
+    const size = statSync(file).size
+    console.log(
+      `${relative(process.cwd(), file)}  ${size < 1024 * 1024 ? `${Math.ceil(size / 1024)} KiB` : `${(size / 1024 / 1024).toFixed(1)} MiB`}`,
+    )
   }
 } catch (error) {
   console.error(`pack: ${error instanceof Error ? error.message : String(error)}`)
