@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 
 import {VaultCommand} from '../lib/base-command.ts'
+import {printable} from '../lib/output/printable.ts'
 import {addProfile} from '../lib/config/index.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
@@ -76,7 +77,7 @@ Sections holding a session token (temporary credentials) are left alone. A profi
     })
     if (result.backup) this.addWarning(`${result.backup} keeps the plaintext keys (mode 0600): remove it once you no longer need it`)
     for (const name of result.missing) this.addWarning(`no plaintext keys for profile "${name}" in ${result.file}`)
-    for (const entry of result.skipped) this.addWarning(`[${entry.profile}] ${entry.reason}; left in ${result.file}`)
+    for (const entry of result.skipped) this.addWarning(`[${printable(entry.profile)}] ${entry.reason}; left in ${result.file}`)
 
     const config = await this.awsConfig()
     const profiles: ImportCommandResult['profiles'] = []

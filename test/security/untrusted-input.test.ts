@@ -71,6 +71,17 @@ describe('untrusted input (built binary)', function () {
       expect(readFileSync(world.configFile, 'utf8')).to.equal('[profile existing]\n')
     }
 
+    // vault import: a section whose name cannot be a profile name stays in the file, stored nowhere.
+    const credentials = join(world.home, 'credentials')
+    const plaintext = `[rtl\u202eoverride]\naws_access_key_id = ${fakeAccessKeyId()}\naws_secret_access_key = ${newSecretKey()}\n`
+    writeFileSync(credentials, plaintext, {mode: 0o600})
+    const imported = await world.run(['import', '--file', credentials])
+    expectNoStack(imported.stderr)
+    expect(imported.stderr).to.include('cannot be a profile name')
+    expect(readFileSync(credentials, 'utf8')).to.equal(plaintext)
+    expect(existsSync(world.keysDir) ? readdirSync(world.keysDir) : []).to.deep.equal([])
+    expect(readFileSync(world.configFile, 'utf8')).to.equal('[profile existing]\n')
+
     // Names that some other program stored: each is still drawn on one line of its own.
     const store = new CredentialStore(
       new FileKeyring({
@@ -84,13 +95,13 @@ describe('untrusted input (built binary)', function () {
     for (const name of ['two\nlines', 'carriage\rreturn', 'escape\u001b[2Jclear', 'plain'])
       await store.set(name, {accessKeyId: fakeAccessKeyId(), secretAccessKey: newSecretKey()})
 
-    const credentials = (await world.ok(['list', '--credentials'])).stdout.split('\n').filter(Boolean)
-    expect(credentials).to.have.length(4)
+    const listed = (await world.ok(['list', '--credentials'])).stdout.split('\n').filter(Boolean)
+    expect(listed).to.have.length(4)
     const table = (await world.ok(['list'])).stdout.split('\n').filter(Boolean)
     // Two heading lines, the config's profile, and the four stored names.
     expect(table).to.have.length(7)
-    for (const line of [...credentials, ...table]) expect(line).not.to.match(/\p{Cc}/u)
-    expect(credentials).to.include('plain')
+    for (const line of [...listed, ...table]) expect(line).not.to.match(/\p{Cc}/u)
+    expect(listed).to.include('plain')
   })
 
   it('AWS_CONFIG_FILE or a credentials file that is a FIFO or a device: one line, no hang', async function () {

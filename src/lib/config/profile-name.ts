@@ -1,5 +1,6 @@
 import {VaultError} from '../errors.ts'
 import {isMigrateProbeKey} from '../keyring/probe-key.ts'
+import {quoted} from '../output/printable.ts'
 
 // Control and format characters (line breaks, escapes, bidi overrides) would break the config
 // file's line structure or redraw the terminal when the name is printed.
@@ -11,7 +12,7 @@ const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
  */
 export function checkProfileName(name: string): void {
   if (name === '' || name !== name.trim() || name.includes(']') || unprintable.test(name)) {
-    throw new VaultError('USAGE', `${JSON.stringify(name)} cannot be a profile name`, {
+    throw new VaultError('USAGE', `${quoted(name)} cannot be a profile name`, {
       suggestions: ['use a name without "]", control characters or surrounding spaces'],
     })
   }

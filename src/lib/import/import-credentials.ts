@@ -3,6 +3,7 @@ import {open, realpath, unlink} from 'node:fs/promises'
 import type {Credentials} from '../plugin-api/index.ts'
 
 import {writeFileAtomic} from '../config/atomic-write.ts'
+import {checkProfileName} from '../config/profile-name.ts'
 import {isNotRegularFile, readRegularFile} from '../config/regular-file.ts'
 import {VaultError} from '../errors.ts'
 import type {CredentialStore} from '../keyring/credential-store.ts'
@@ -66,9 +67,15 @@ export async function importCredentials(options: ImportOptions): Promise<ImportR
   const original = await readText(file)
   const parsed = readCredentialsFile(original.text)
   const wanted = new Set(options.profiles)
-  const candidates = wanted.size === 0 ? parsed.keys : parsed.keys.filter((entry) => wanted.has(entry.profile))
+  const asked = wanted.size === 0 ? parsed.keys : parsed.keys.filter((entry) => wanted.has(entry.profile))
   const missing = [...wanted].filter((name) => !parsed.keys.some((entry) => entry.profile === name))
   const skipped = wanted.size === 0 ? parsed.skipped : parsed.skipped.filter((entry) => wanted.has(entry.profile))
+  // Keys stored under a name no config can hold would be stranded: they stay in the file.
+  const candidates = asked.filter((entry) => {
+    const usable = isUsableProfileName(entry.profile)
+    if (!usable) skipped.push({profile: entry.profile, reason: 'cannot be a profile name'})
+    return usable
+  })
 
   const outcomes: ImportOutcome[] = []
   for (const entry of candidates) {
@@ -194,5 +201,14 @@ export async function writeBackup(file: string, text: string, now: Date): Promis
       await handle.close()
     }
     return path
+  }
+}
+
+function isUsableProfileName(name: string): boolean {
+  try {
+    checkProfileName(name)
+    return true
+  } catch {
+    return false
   }
 }

@@ -8,7 +8,11 @@ const named: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t', '"
  * another program can neither span two lines nor move the cursor.
  */
 export function printable(text: string): string {
-  if (!unprintable.test(text)) return text
+  return unprintable.test(text) ? quoted(text) : text
+}
+
+/** `text` in double quotes, with quotes, backslashes and invisible characters escaped. */
+export function quoted(text: string): string {
   const escaped = text.replace(
     unprintableAll,
     (character) => named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
