@@ -34,6 +34,15 @@ export interface BundledHooks {
   events: Map<string, string[]>
 }
 
+/**
+ * The @oclif/core minor release whose plugin and hook loading this module mirrors (which
+ * package.json files and data directory it reads, how it finds a hook function, what a hook gets
+ * as `this` and as options). package.json pins @oclif/core to this minor range; moving to
+ * another means checking the mirror again: the start path's parity test runs both on the same
+ * plugins, and a unit test fails until this constant names the installed release.
+ */
+export const MIRRORED_OCLIF_MINOR = '5.1'
+
 /** Thrown from inside a hook that reaches for oclif's Config, which this host does not have. */
 export class NoOclifConfig extends Error {}
 
