@@ -28,7 +28,9 @@ let answered = false
 if (argv[0] === 'exec' || argv[0] === 'export') {
   const {startPathRequest} = await import('../dist/lib/start/argv.js')
   if (startPathRequest(argv)) {
-    const {execJsonFromCache} = await import('../dist/lib/start/exec-json.js')
+    // One module holding the start path (scripts/build.ts bundles src/lib/start/exec-json.ts): loading
+    // its 40-odd modules one by one costs more than the work they do.
+    const {execJsonFromCache} = await import('../dist/lib/start/bundle.js')
     answered = await execJsonFromCache(fileURLToPath(new URL('..', import.meta.url)), argv).catch(() => false)
   }
 }

@@ -1,8 +1,11 @@
 // Compiles the host, then every plugin workspace against the host's declarations, then writes
-// oclif.manifest.json so that running one command loads that command's module only.
+// oclif.manifest.json so that running one command loads that command's module only, and the start
+// path as one module.
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
+
+import {build, type Plugin as BundlerPlugin} from 'esbuild'
 
 const root = join(import.meta.dirname, '..')
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
@@ -44,5 +47,45 @@ try {
   await writeManifest()
 } catch (error) {
   console.error(`build: oclif manifest failed: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}
+
+// The start path (src/lib/start/exec-json.ts) answers credential_process before oclif loads, and Node
+// spends most of that time loading modules one by one: it ships as one module of vault's own code
+// (dist/lib/start/bundle.js), which bin/main.js loads. Packages stay separate modules, and so does every
+// lazy import except the start path's own: the AWS SDK and the prompts load only when the full command
+// needs them, from their own files.
+const startBundle = join(root, 'dist', 'lib', 'start', 'bundle.js')
+const lazyImportsOfTheStartPath = [join('dist', 'lib', 'providers', 'index.js'), join('dist', 'lib', 'prompt', 'select-driver.js')]
+
+const keepLazyImportsApart: BundlerPlugin = {
+  name: 'keep-lazy-imports-apart',
+  setup(bundler) {
+    bundler.onResolve({filter: /^\./}, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined
+      const target = resolve(args.resolveDir, args.path)
+      if (lazyImportsOfTheStartPath.some((path) => target === join(root, path))) return undefined
+      const path = relative(dirname(startBundle), target)
+      return {external: true, path: path.startsWith('.') ? path : `./${path}`}
+    })
+  },
+}
+
+try {
+  const temporary = `${startBundle}.${process.pid}.tmp`
+  await build({
+    bundle: true,
+    entryPoints: [join(root, 'dist', 'lib', 'start', 'exec-json.js')],
+    format: 'esm',
+    logLevel: 'warning',
+    outfile: temporary,
+    packages: 'external',
+    platform: 'node',
+    plugins: [keepLazyImportsApart],
+    target: 'node22',
+  })
+  renameSync(temporary, startBundle)
+} catch (error) {
+  console.error(`build: bundling the start path failed: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)
 }

@@ -2,24 +2,27 @@ import {expect} from 'chai'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {repoRoot, runNode, vaultBin, type RunResult} from '../helpers/cli.ts'
 import type {Emulator} from '../helpers/emulator.ts'
 import {ChainWorld} from './chain-helpers.ts'
 
-// Runs only the start path (dist/lib/start/exec-json.js) and says on stderr whether it answered.
+// Runs only the start path, as bin/main.js loads it (one module, dist/lib/start/bundle.js), and says on stderr whether it answered.
 const probe = `
-const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist', 'lib', 'start', 'exec-json.js'))})
+const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist', 'lib', 'start', 'bundle.js'))})
 const answered = await execJsonFromCache(${JSON.stringify(repoRoot)}, process.argv.slice(1))
 process.stderr.write('answered=' + answered)
 `
 
-// Loads bin/run.js while recording every module Node loads, and lists the oclif ones at exit.
+// Loads bin/run.js while recording every module Node loads, and counts the oclif ones and vault's own
+// compiled ones at exit.
 const watchModules = `data:text/javascript,${encodeURIComponent(`
 import {registerHooks} from 'node:module'
 const loaded = []
 registerHooks({load(url, context, next) { loaded.push(url); return next(url, context) }})
-process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length))
+const host = ${JSON.stringify(`${pathToFileURL(join(repoRoot, 'dist')).href}/`)}
+process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length + ' vault-modules=' + loaded.filter((url) => url.startsWith(host)).length))
 `)}`
 
 function mfaScript(dir: string): string {
@@ -83,7 +86,8 @@ mfa_process = ${script}
     })
     expect(watched.code, watched.stderr).to.equal(0)
     expect(watched.stdout).to.equal(full.stdout)
-    expect(watched.stderr).to.equal('oclif-modules=0')
+    // argv.js, the bundle and the host's own hook file: the start path is one module.
+    expect(watched.stderr).to.equal('oclif-modules=0 vault-modules=3')
     expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
     expect(asked()).to.equal(1)
   })
@@ -96,7 +100,7 @@ mfa_process = ${script}
       env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url, AWS_VAULT_BACKEND: 'no-such-backend', AWS_VAULT_FILE_DIR: undefined}),
     })
     expect(watched.code, watched.stderr).to.equal(0)
-    expect(watched.stderr).to.equal('oclif-modules=0')
+    expect(watched.stderr).to.equal('oclif-modules=0 vault-modules=3')
     expect(JSON.parse(watched.stdout)).to.deep.equal(first)
     expect(world.stsCalls().map((call) => call.action)).to.deep.equal(['GetSessionToken'])
   })
@@ -137,7 +141,7 @@ mfa_process = ${script}
       })
       expect(watched.code, watched.stderr).to.equal(0)
       expect(watched.stdout, taken.join(' ')).to.equal(fullResult.stdout)
-      expect(watched.stderr, taken.join(' ')).to.equal('oclif-modules=0')
+      expect(watched.stderr, taken.join(' ')).to.equal('oclif-modules=0 vault-modules=3')
     }
     const noSession = JSON.parse((await runProbe(['exec', 'alice', '-n', '--json'])).stdout) as {AccessKeyId: string}
     expect(noSession.AccessKeyId).to.equal(world.aws.credentials('alice').accessKeyId)
