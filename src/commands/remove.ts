@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
+import {VaultError} from '../lib/errors.ts'
 import {missingCredentials} from '../lib/providers/stored-credentials.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
@@ -45,12 +46,24 @@ export default class Remove extends VaultCommand<typeof Remove> {
     const credentials = new CredentialStore(keyring)
     if (!(await credentials.has(name))) throw await this.namingTheStore(missingCredentials(name))
     if (!this.flags.force) {
-      const answer = (await promptLine(`Delete credentials for profile "${name}"? (y|N) `, 'a confirmation')).trim()
+      const answer = (await this.confirmation(`Delete credentials for profile "${name}"? (y|N) `)).trim()
       if (!/^y(es)?$/i.test(answer)) return {profile: name, removed: false, sessionsOnly: false, sessionsRemoved: 0}
     }
     await credentials.remove(name)
     const sessionsRemoved = await sessions.remove((session) => session.profileName === name)
     return {profile: name, removed: true, sessionsOnly: false, sessionsRemoved}
+  }
+
+  /** The question on the terminal; without one, the way to go without the question. */
+  private async confirmation(question: string): Promise<string> {
+    try {
+      return await promptLine(question, 'a confirmation')
+    } catch (error) {
+      if (!(error instanceof VaultError) || error.code !== 'NO_TTY') throw error
+      throw new VaultError('NO_TTY', `no terminal to confirm removing the credentials of profile "${this.args.profile}"`, {
+        suggestions: [`remove them without asking with \`vault remove ${this.args.profile} --force\``],
+      })
+    }
   }
 
   protected override render(result: RemoveResult): void {

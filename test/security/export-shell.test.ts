@@ -102,7 +102,7 @@ credential_process = cat ${credentialsFile}
     const env = await world.ok(['export', 'hostile', '--format', 'env'], {credentialsOnStdout: true})
     expect(env.stdout).to.include(`AWS_SESSION_TOKEN=${credentials.SessionToken}\n`)
     const ini = await world.ok(['export', 'hostile', '--format', 'ini'], {credentialsOnStdout: true})
-    expect(ini.stdout).to.match(new RegExp(`^aws_secret_access_key += ${credentials.SecretAccessKey.replace(/[+/]/g, '\\$&')}$`, 'm'))
+    expect(ini.stdout).to.match(new RegExp(`^aws_secret_access_key *= *${credentials.SecretAccessKey.replace(/[+/]/g, '\\$&')}$`, 'm'))
     const json = await world.ok(['export', 'hostile', '--format', 'json'], {credentialsOnStdout: true})
     expect(JSON.parse(json.stdout)).to.deep.equal({...credentials, Version: 1})
   })

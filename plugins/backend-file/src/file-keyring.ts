@@ -64,6 +64,7 @@ export class FileKeyring implements Keyring {
     if (!this.#verified) await this.#verifyOnce(passphrase)
     const token = await encrypt(new TextEncoder().encode(this.#options.items.encode(item)), passphrase)
     await writeFileAtomic(this.dir, keyToFilename(item.key), token).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENAMETOOLONG') throw nameTooLong(item.key, this.dir)
       throw keyringError('BACKEND_UNAVAILABLE', `cannot write ${file}: ${error.code ?? error.message}`)
     })
     this.#verified = true
@@ -193,4 +194,13 @@ export function openFileKeyring(ctx: BackendContext): FileKeyring {
 
 export function passphraseKeeper(ctx: BackendContext, dir: string): PassphraseKeeper {
   return new PassphraseKeeper(dir, {executable: ctx.findExecutable('keyctl'), path: ctx.env.PATH})
+}
+
+/** The item's file name is longer than the file system allows: say so without quoting a path of hundreds of characters. */
+function nameTooLong(key: string, dir: string): Error {
+  const shown = key.length > 32 ? `${key.slice(0, 32)}…" (${key.length} characters)` : `${key}"`
+  return keyringError(
+    'BACKEND_UNAVAILABLE',
+    `cannot store "${shown} in ${dir}: the name is too long for a file name there (ENAMETOOLONG); use a shorter profile name`,
+  )
 }

@@ -44,6 +44,8 @@ export function parseSections(text: string, path: string): ConfigSection[] {
     const key = line.slice(0, delimiter).trim().toLowerCase()
     if (key === '') throw malformed(path, lineNumber, 'the setting has no name before its "="')
     const {value, extraLines} = readValue(line.slice(delimiter + 1), lines, index, path)
+    // No program can be handed such a value (environment variables and arguments end at NUL).
+    if (value.includes('\0')) throw malformed(path, lineNumber, 'the value holds a NUL byte, which no setting may contain')
     index += extraLines
     current.set(key, value, lineNumber)
     subSectionOpen = value === ''
