@@ -28,6 +28,7 @@ import type {LockRunner} from './providers/cached-session.ts'
 import {PluginRegistry, type HookHost} from './registry/index.ts'
 import {commandEnvironment} from './providers/sources/run-command.ts'
 import {findExecutable} from './executable.ts'
+import {shareUntilFailure} from './share-until-failure.ts'
 
 /** aws-vault's global backend settings: flags that set the variable each backend reads. */
 export const backendSettingFlags = {
@@ -250,21 +251,14 @@ export class VaultContext {
     const {readOnly} = this.options
     if (readOnly) return () => readOnly.refuse('an MFA prompt')
     const ctx = this.promptContext()
-    let chosen: Promise<MfaPrompt> | undefined
-    const choose = async (): Promise<MfaPrompt> => {
+    const choose = shareUntilFailure(async (): Promise<MfaPrompt> => {
       const entries = await this.registry.prompts()
       this.reportPluginWarnings()
       const {descriptor, plugin} = await chooseDriver(entries, {requested, serverMode: options.serverMode ?? false}, ctx)
       this.options.debug(`using prompt driver "${descriptor.id}" from ${plugin.name}`)
       return guardDriver(descriptor.id, descriptor.create(ctx))
-    }
-    return async (mfaSerial) => {
-      chosen ??= choose().catch((error: unknown) => {
-        chosen = undefined
-        throw error
-      })
-      return (await chosen)(mfaSerial)
-    }
+    })
+    return async (mfaSerial) => (await choose())(mfaSerial)
   }
 
   private async openKeyring(): Promise<Keyring> {

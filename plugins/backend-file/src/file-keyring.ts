@@ -8,6 +8,7 @@ import {hasCode, keyringError} from './errors.ts'
 import {itemKeyOf, keyToFilename} from './filename.ts'
 import {decrypt, encrypt} from './jwe.ts'
 import {PassphraseKeeper} from './kept-passphrase.ts'
+import {shareUntilFailure} from './share-until-failure.ts'
 import {ensureStoreDir, resolveStoreDir} from './store-dir.ts'
 
 export interface FileKeyringOptions {
@@ -32,9 +33,9 @@ const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
 export class FileKeyring implements Keyring {
   readonly dir: string
   readonly #options: FileKeyringOptions
-  #ready: Promise<void> | undefined
-  #passphrase: Promise<string> | undefined
-  #verification: Promise<void> | undefined
+  readonly #ready = shareUntilFailure(() => ensureStoreDir(this.dir, this.#options.debug))
+  readonly #passphrase = shareUntilFailure(() => this.#findPassphrase())
+  readonly #verification = shareUntilFailure((passphrase: string) => this.#verify(passphrase))
   #verified = false
 
   constructor(options: FileKeyringOptions) {
@@ -107,11 +108,7 @@ export class FileKeyring implements Keyring {
   }
 
   #prepare(): Promise<void> {
-    this.#ready ??= ensureStoreDir(this.dir, this.#options.debug).catch((error: unknown) => {
-      this.#ready = undefined
-      throw error
-    })
-    return this.#ready
+    return this.#ready()
   }
 
   /**
@@ -127,11 +124,7 @@ export class FileKeyring implements Keyring {
 
   /** The passphrase, asked for at most once per keyring (concurrent callers share the question). */
   #unlock(): Promise<string> {
-    this.#passphrase ??= this.#findPassphrase().catch((error: unknown) => {
-      this.#passphrase = undefined
-      throw error
-    })
-    return this.#passphrase
+    return this.#passphrase()
   }
 
   async #findPassphrase(): Promise<string> {
@@ -146,11 +139,7 @@ export class FileKeyring implements Keyring {
   }
 
   #verifyOnce(passphrase: string): Promise<void> {
-    this.#verification ??= this.#verify(passphrase).catch((error: unknown) => {
-      this.#verification = undefined
-      throw error
-    })
-    return this.#verification
+    return this.#verification(passphrase)
   }
 
   /**

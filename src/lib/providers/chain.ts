@@ -14,6 +14,7 @@ import {cachedSession, type LockRunner} from './cached-session.ts'
 import type {MfaCodes} from './mfa.ts'
 import {planChain, type AssumeRoleStep, type ChainPlan, type ChainStep, type GetSessionTokenStep, type SourceStep} from './plan.ts'
 import {fromStoredCredentials, missingCredentials} from './stored-credentials.ts'
+import {shareUntilFailure} from '../share-until-failure.ts'
 
 export interface ChainDeps {
   credentials: CredentialStore
@@ -83,14 +84,7 @@ function safeMatches(source: CredentialSourceDescriptor, profile: ResolvedProfil
 }
 
 function memoize(provider: CredentialProvider): CredentialProvider {
-  let pending: Promise<Credentials> | undefined
-  return () => {
-    pending ??= provider().catch((error: unknown) => {
-      pending = undefined
-      throw error
-    })
-    return pending
-  }
+  return shareUntilFailure(provider)
 }
 
 /** AWS's own default role session name in aws-vault: the time in nanoseconds. */

@@ -1,6 +1,7 @@
 import type {ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
 
 import {keyringError, notFound} from '../errors.ts'
+import {shareUntilFailure} from '../share-until-failure.ts'
 import {translate} from './errors.ts'
 import {isNoSuchObject, type SecretService} from './service.ts'
 
@@ -26,7 +27,7 @@ export class SecretServiceKeyring implements Keyring {
   readonly collection: string
   readonly #connect: () => Promise<SecretService>
   readonly #items: ItemCodec
-  #service: Promise<SecretService> | undefined
+  readonly #service = shareUntilFailure(() => this.#connect())
 
   constructor(options: SecretServiceKeyringOptions) {
     this.collection = options.collection
@@ -129,11 +130,7 @@ export class SecretServiceKeyring implements Keyring {
 
   async #run<T>(what: string, work: (service: SecretService) => Promise<T>): Promise<T> {
     try {
-      this.#service ??= this.#connect().catch((error: unknown) => {
-        this.#service = undefined
-        throw error
-      })
-      return await work(await this.#service)
+      return await work(await this.#service())
     } catch (error) {
       throw translate(error, what)
     }

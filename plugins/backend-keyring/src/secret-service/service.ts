@@ -1,4 +1,5 @@
 import {type DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
+import {shareUntilFailure} from '../share-until-failure.ts'
 import {DH_ALGORITHM, dhOffer, plainTransport, type SecretTransport} from './transport.ts'
 
 const DEST = 'org.freedesktop.secrets'
@@ -52,7 +53,7 @@ interface Session {
  */
 export class SecretService {
   readonly #bus: DBusClient
-  #session: Promise<Session> | undefined
+  readonly #session = shareUntilFailure(() => this.#negotiate())
 
   constructor(bus: DBusClient) {
     this.#bus = bus
@@ -152,11 +153,7 @@ export class SecretService {
   }
 
   #openSession(): Promise<Session> {
-    this.#session ??= this.#negotiate().catch((error: unknown) => {
-      this.#session = undefined
-      throw error
-    })
-    return this.#session
+    return this.#session()
   }
 
   async #negotiate(): Promise<Session> {
