@@ -8,6 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {repoRoot, vaultBin} from '../helpers/cli.ts'
 import type {Seed} from '../helpers/emulator.ts'
 import {ChainWorld, type ProcessCredentials} from './chain-helpers.ts'
+import {patient} from '../helpers/patience.ts'
 
 const ACCOUNT = '123456789012'
 const ISSUER = 'https://token.actions.example.com'
@@ -166,7 +167,7 @@ sso_registration_scopes = sso:account:access
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
       // Approve in the "browser" once vault shows the code.
-      const deadline = Date.now() + 30_000
+      const deadline = Date.now() + patient(30_000)
       while (!/check that it shows the code (\S+)/.test(stderr)) {
         if (Date.now() > deadline) throw new Error(`no sign-in prompt: ${stderr}`)
         await sleep(20)
@@ -218,7 +219,7 @@ sso_registration_scopes = sso:account:access
       expect(quiet[1]).to.equal(0)
       // Without it the browser is opened: once that URL is logged, the earlier ones would have been too.
       const shown = urlOf((await signIn('sso', env)).stderr)
-      const deadline = Date.now() + 20_000
+      const deadline = Date.now() + patient(20_000)
       while (!(existsSync(opened) && readFileSync(opened, 'utf8').includes(shown)) && Date.now() < deadline) await sleep(20)
       expect(readFileSync(opened, 'utf8')).to.equal(`${shown}\n`)
       expect(quiet[0]).to.not.equal('none')

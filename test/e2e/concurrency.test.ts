@@ -8,6 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {repoRoot, vaultBin} from '../helpers/cli.ts'
 import type {Emulator} from '../helpers/emulator.ts'
 import {ChainWorld, type ProcessCredentials} from './chain-helpers.ts'
+import {patient} from '../helpers/patience.ts'
 
 const PARALLEL = 50
 
@@ -38,7 +39,7 @@ mfa_process = ${script}
 `
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+  const deadline = Date.now() + patient(timeoutMs)
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await sleep(20)

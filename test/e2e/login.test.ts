@@ -7,6 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {repoRoot, Sandbox, vaultBin, type RunResult} from '../helpers/cli.ts'
 import {startEmulator, type Emulator} from '../helpers/emulator.ts'
+import {patient} from '../helpers/patience.ts'
 
 const ACCOUNT = '123456789012'
 const START_URL = 'https://d-1234567890.awsapps.com/start'
@@ -164,7 +165,7 @@ sso_role_name = Developer
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
-      const deadline = Date.now() + 30_000
+      const deadline = Date.now() + patient(30_000)
       while (!/shows the code (\S+)/.test(stderr)) {
         if (Date.now() > deadline) throw new Error(`no sign-in prompt: ${stderr}`)
         await sleep(20)

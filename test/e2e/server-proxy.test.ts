@@ -7,6 +7,7 @@ import {pathToFileURL} from 'node:url'
 import {join} from 'node:path'
 
 import {repoRoot, Sandbox, vaultBin} from '../helpers/cli.ts'
+import {patient} from '../helpers/patience.ts'
 import {sleep} from './server-world.ts'
 
 const emulatorProgram = `
@@ -32,7 +33,7 @@ class Spawned {
   }
 
   async waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs
+    const deadline = Date.now() + patient(timeoutMs)
     for (;;) {
       const match = this[stream].match(pattern)
       if (match) return match

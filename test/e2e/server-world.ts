@@ -7,6 +7,7 @@ import {expect} from 'chai'
 import {vaultBin} from '../helpers/cli.ts'
 import type {ChainWorld} from './chain-helpers.ts'
 import {parseEnv} from './chain-helpers.ts'
+import {patient} from '../helpers/patience.ts'
 
 export const READY = '--child-ready--'
 
@@ -64,7 +65,7 @@ export class ServedRun {
     })
     const run = new ServedRun(child)
     // Only a hang detector: a loaded machine may take many seconds to start vault and fetch credentials.
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + patient(60_000)
     while (!run.stdout.includes(READY)) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(`vault exec ended before the child was ready: ${run.stderr}`)

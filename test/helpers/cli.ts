@@ -2,6 +2,7 @@ import {spawn, type SpawnOptions} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {patient} from './patience.ts'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
 export const vaultBin = join(repoRoot, 'bin', 'run.js')
@@ -72,8 +73,8 @@ export function runNode(args: string[], options: SpawnOptions, input?: string, t
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`vault ${args.slice(1).join(' ')} did not finish within ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
+      reject(new Error(`vault ${args.slice(1).join(' ')} did not finish within ${patient(timeoutMs)} ms; stderr: ${stderr}`))
+    }, patient(timeoutMs))
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)

@@ -3,6 +3,7 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {createServer} from 'node:net'
 import {setTimeout as delay} from 'node:timers/promises'
+import {patient} from './patience.ts'
 
 export interface Moto {
   url: string
@@ -45,7 +46,7 @@ export const startMoto = async (options: {timeoutMs?: number} = {}): Promise<Mot
     await exited(child)
   }
 
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000)
+  const deadline = Date.now() + patient(options.timeoutMs ?? 20_000)
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`moto's server exited (${child.exitCode}); is it installed? (pip install 'moto[server]')\n${stderr}`)

@@ -1,5 +1,6 @@
 import {execFileSync} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
+import {patient} from './patience.ts'
 
 /** A real pty: a private tmux server running one command, read with capture-pane. */
 export class TmuxSession {
@@ -33,7 +34,7 @@ export class TmuxSession {
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs
+    const deadline = Date.now() + patient(timeoutMs)
     for (;;) {
       const screen = this.screen()
       if (pattern.test(screen)) return screen

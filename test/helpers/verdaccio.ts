@@ -11,6 +11,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {repoRoot} from './cli.ts'
+import {patient} from './patience.ts'
 
 const VERDACCIO_VERSION = '6.10.4'
 const installDir = join(repoRoot, '.ci', '.verdaccio')
@@ -37,7 +38,7 @@ export function npm(args: string[], options: {cwd: string; env: Record<string, s
         cwd: options.cwd,
         env: {PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env},
         maxBuffer: 16 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: patient(options.timeoutMs ?? 120_000),
       },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`npm ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
@@ -160,7 +161,7 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
 }
 
 async function waitForPing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + patient(30_000)
   for (;;) {
     if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}: ${output()}`)
     try {

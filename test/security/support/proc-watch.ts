@@ -2,6 +2,7 @@
 // each process started with, so a secret handed over in argv or in the environment is caught.
 import {readdir, readFile} from 'node:fs/promises'
 import {setImmediate as yieldToLoop} from 'node:timers/promises'
+import {patient} from '../../helpers/patience.ts'
 
 export interface SeenProcess {
   pid: number
@@ -38,7 +39,7 @@ export class ProcWatch {
 
   /** Resolves once a process whose command line matches has been seen (and its environment read). */
   async waitFor(match: (argv: string[]) => boolean, what: string, timeoutMs = 30_000): Promise<SeenProcess> {
-    const deadline = Date.now() + timeoutMs
+    const deadline = Date.now() + patient(timeoutMs)
     for (;;) {
       const found = this.processes().find((process) => match(process.argv))
       if (found) return found
