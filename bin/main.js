@@ -25,13 +25,22 @@ if (argv[0]?.startsWith('-')) {
 // AWS call: a live cached session, or stored keys with --no-session, is answered before oclif loads
 // (src/lib/start/exec-json.ts); otherwise, and for every other command, the full CLI runs.
 let answered = false
-if (argv[0] === 'exec' || argv[0] === 'export') {
+const root = fileURLToPath(new URL('..', import.meta.url))
+if (argv.length === 1 && argv[0] === '--version') {
+  // oclif's version line, without loading oclif to word it (src/lib/start/version.ts).
+  const {versionLine} = await import('../dist/lib/start/version.js')
+  const line = versionLine(root)
+  if (line !== undefined) {
+    process.stdout.write(`${line}\n`)
+    answered = true
+  }
+} else if (argv[0] === 'exec' || argv[0] === 'export') {
   const {startPathRequest} = await import('../dist/lib/start/argv.js')
   if (startPathRequest(argv)) {
     // One module holding the start path (scripts/build.ts bundles src/lib/start/exec-json.ts): loading
     // its 40-odd modules one by one costs more than the work they do.
     const {execJsonFromCache} = await import('../dist/lib/start/bundle.js')
-    answered = await execJsonFromCache(fileURLToPath(new URL('..', import.meta.url)), argv).catch(() => false)
+    answered = await execJsonFromCache(root, argv).catch(() => false)
   }
 }
 

@@ -18,71 +18,80 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-/** Runs a command to completion without blocking this process: the emulator answers from here. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
+// GNU time reports a process's CPU time and peak resident set (ru_maxrss); without it those columns are left out.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+interface Sample {
+  /** Wall time, ms. */
+  ms: number
+  /** User plus system CPU time, ms. */
+  cpuMs?: number
+  /** Peak resident set, MiB. */
+  rssMiB?: number
+}
+
+/**
+ * Runs a command to completion without blocking this process (the emulator answers from here), under
+ * GNU time when there is one: on a loaded machine CPU time moves far less than wall time.
+ */
+function run(command: string, args: string[], env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint()
-    const child = spawn(command, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    const child = gnuTime
+      ? spawn(gnuTime, ['-f', 'bench-resources=%U %S %M', command, ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
+      : spawn(command, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
     child.on('close', (code) => {
-      const elapsed = Number(process.hrtime.bigint() - start) / 1e6
-      if (code === 0) resolve(elapsed)
-      else reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      if (code !== 0) {
+        reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))
+        return
+      }
+      const match = /bench-resources=([\d.]+) ([\d.]+) (\d+)/.exec(stderr)
+      resolve(match ? {cpuMs: (Number(match[1]) + Number(match[2])) * 1000, ms, rssMiB: Number(match[3]) / 1024} : {ms})
     })
   })
 }
 
-// GNU time reports a process's peak resident set (ru_maxrss); without it the memory column is left out.
-const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
-
-/** Peak resident set of one run, in MiB, or undefined without GNU time. */
-async function peakRss(command: string, args: string[], env: Record<string, string>): Promise<number | undefined> {
-  if (!gnuTime) return undefined
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(gnuTime, ['-f', 'maxrss=%M', command, ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))))
-  })
-  const kib = /maxrss=(\d+)/.exec(output)?.[1]
-  return kib === undefined ? undefined : Number(kib) / 1024
-}
-
 interface Timing {
   ms: number
-  /** The median of `node -e 0` in the same runs. */
-  baseline: number
+  cpuMs: number | undefined
   rssMiB: number | undefined
+  /** `node -e 0` in the same runs. */
+  baseline: Sample
+}
+
+function medianOf(samples: Sample[], key: 'ms' | 'cpuMs' | 'rssMiB'): number | undefined {
+  const values = samples.map((sample) => sample[key]).filter((value) => value !== undefined)
+  return values.length > 0 ? median(values) : undefined
 }
 
 /**
- * The median wall time and peak memory of `runs` runs after a discarded warm-up, each run next to
- * one of `node -e 0`: on a shared machine the load then weighs on both sides of the ratio alike.
+ * Medians of `runs` runs after a discarded warm-up, each run next to one of `node -e 0`: on a shared
+ * machine the load then weighs on both sides of the ratio alike.
  */
 async function time(command: string, args: string[], env: Record<string, string>): Promise<Timing> {
-  const samples: number[] = []
-  const baselines: number[] = []
+  const samples: Sample[] = []
+  const baselines: Sample[] = []
   for (let i = 0; i < runs + 1; i++) {
     const baseline = await run(process.execPath, ['-e', '0'], env)
-    const elapsed = await run(command, args, env)
+    const sample = await run(command, args, env)
     // The first run warms caches and is discarded.
     if (i > 0) {
-      samples.push(elapsed)
+      samples.push(sample)
       baselines.push(baseline)
     }
   }
-  const memory: number[] = []
-  for (let i = 0; i < 3; i++) {
-    const rss = await peakRss(command, args, env)
-    if (rss !== undefined) memory.push(rss)
+  return {
+    baseline: {ms: medianOf(baselines, 'ms')!, cpuMs: medianOf(baselines, 'cpuMs'), rssMiB: medianOf(baselines, 'rssMiB')},
+    cpuMs: medianOf(samples, 'cpuMs'),
+    ms: medianOf(samples, 'ms')!,
+    rssMiB: medianOf(samples, 'rssMiB'),
   }
-  return {baseline: median(baselines), ms: median(samples), rssMiB: memory.length > 0 ? median(memory) : undefined}
 }
 
-/** `hot`, `hot-role` (an MFA role: its sessions are cached, as aws-vault caches them) and `count - 1` others. */
 function profiles(count: number, role: string): string {
   const lines = ['[profile hot]', 'region = eu-west-1', '', role]
   for (let i = 0; i < count - 1; i++) {
@@ -353,13 +362,16 @@ try {
   await run(process.execPath, [vault, 'exec', 'hot', '--json'], env)
   await run(process.execPath, [vault, 'exec', 'hot-role', '--json'], env)
 
+  const loadAtStart = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
   const node = process.execPath
   const rows: [string, Timing | string][] = []
   const measure = async (label: string, command: string, args: string[], extraEnv: Record<string, string> = {}) => {
     try {
       const timing = await time(command, args, {...env, ...extraEnv})
       rows.push([label, timing])
-      process.stderr.write(`${label}: ${timing.ms.toFixed(1)} ms, ${(timing.ms / timing.baseline).toFixed(2)}× node -e 0\n`)
+      process.stderr.write(`${label}: ${timing.ms.toFixed(1)} ms, ${(timing.ms / timing.baseline.ms).toFixed(2)}× node -e 0\n`)
     } catch (error) {
       // A peer that cannot run here is reported, not fatal.
       rows.push([label, error instanceof Error ? error.message.split('\n')[0]! : String(error)])
@@ -410,15 +422,19 @@ try {
     .map((value) => value.toFixed(2))
     .join(' ')
   const mib = (timing: Timing) => (timing.rssMiB === undefined ? 'n/a' : timing.rssMiB.toFixed(1))
+  const cpu = (timing: Timing) =>
+    timing.cpuMs === undefined || !timing.baseline.cpuMs
+      ? 'n/a | n/a'
+      : `${timing.cpuMs.toFixed(0)} | ${(timing.cpuMs / timing.baseline.cpuMs).toFixed(2)}`
   const lines = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, median of ${runs} runs after one warm-up, each run next to one of \`node -e 0\`; load average ${load} at the end.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, medians of ${runs} runs after one warm-up, each run next to one of \`node -e 0\`; load average ${loadAtStart} at the start, ${load} at the end. CPU time is user + system.`,
     '',
-    '| what | median ms | node -e 0 beside it, ms | × node -e 0 | peak RSS MiB |',
-    '|---|---:|---:|---:|---:|',
+    '| what | wall ms | node -e 0 beside it, ms | × node -e 0 | CPU ms | CPU × node -e 0 | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(([label, timing]) =>
       typeof timing === 'string'
-        ? `| ${label} | failed: ${timing} | | | |`
-        : `| ${label} | ${timing.ms.toFixed(1)} | ${timing.baseline.toFixed(1)} | ${(timing.ms / timing.baseline).toFixed(2)} | ${mib(timing)} |`,
+        ? `| ${label} | failed: ${timing} | | | | | |`
+        : `| ${label} | ${timing.ms.toFixed(1)} | ${timing.baseline.ms.toFixed(1)} | ${(timing.ms / timing.baseline.ms).toFixed(2)} | ${cpu(timing)} | ${mib(timing)} |`,
     ),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)

@@ -236,6 +236,27 @@ mfa_process = ${script}
   })
 })
 
+describe('vault --version answered before oclif loads (built binary)', function () {
+  this.timeout(60_000)
+
+  it("prints oclif's version line byte for byte, without loading oclif, and leaves debug output to oclif", async () => {
+    const {Config} = await import('@oclif/core/config')
+    const config = await Config.load(repoRoot)
+    const home = mkdtempSync(join(tmpdir(), 'vault-version-'))
+    try {
+      const env = {HOME: home, PATH: process.env.PATH}
+      const watched = await runNode(['--import', watchModules, vaultBin, '--version'], {cwd: home, env})
+      expect(watched).to.include({code: 0, stdout: `${config.userAgent}\n`})
+      expect(watched.stderr).to.match(/^oclif-modules=0 /)
+      const full = await runNode(['--import', watchModules, vaultBin, '--version'], {cwd: home, env: {...env, DEBUG: 'nothing-matches'}})
+      expect(full).to.include({code: 0, stdout: `${config.userAgent}\n`})
+      expect(full.stderr).to.match(/oclif-modules=[1-9]/)
+    } finally {
+      rmSync(home, {force: true, recursive: true})
+    }
+  })
+})
+
 describe('the start path reads the same plugins and flags as oclif', () => {
   it('runs the vault:* hooks of vault and its bundled plugins with the answers oclif gets', async () => {
     const {Config} = await import('@oclif/core/config')
