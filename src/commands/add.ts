@@ -57,7 +57,7 @@ export default class Add extends VaultCommand<typeof Add> {
     const keyring = await this.keyring()
     await new CredentialStore(keyring).set(name, {accessKeyId, secretAccessKey})
     // Sessions made with the old keys would outlive them; aws-vault drops them too.
-    const sessionsRemoved = await new SessionStore(keyring).remove((session) => session.profileName === name)
+    const sessionsRemoved = await new SessionStore(await this.sessionKeyring()).remove((session) => session.profileName === name)
     let configAdded = false
     if (this.flags['add-config'] && !config.hasProfile(name)) {
       configAdded = await addProfile(config.path, name)

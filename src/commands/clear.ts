@@ -23,7 +23,7 @@ export default class Clear extends VaultCommand<typeof Clear> {
 
   protected async execute(): Promise<ClearResult> {
     const name = this.args.profile
-    const keyring = await this.keyring()
+    const keyring = await this.sessionKeyring()
     if (name === undefined) return {cleared: await clearSessions(keyring), profile: null}
     const profile = resolveProfile(await this.awsConfig(), name, {env: this.vaultEnv, requireSection: false})
     const cleared = await clearSessions(keyring, {profileName: name, ...(profile.ssoStartUrl ? {ssoStartUrl: profile.ssoStartUrl} : {})})

@@ -48,7 +48,7 @@ export default class Describe extends VaultCommand<typeof Describe> {
       env,
       minTtlSeconds: minTtlSeconds(env),
       now: () => new Date(),
-      sessions: new SessionStore(keyring),
+      sessions: new SessionStore(await this.sessionKeyring()),
     })
   }
 

@@ -72,7 +72,7 @@ Sections holding a session token (temporary credentials) are left alone. A profi
       now: new Date(),
       // As with `vault add`: sessions made with other keys would outlive them.
       onKeysChanged: async (profile) => {
-        await new SessionStore(keyring).remove((session) => session.profileName === profile)
+        await new SessionStore(await this.sessionKeyring()).remove((session) => session.profileName === profile)
       },
     })
     if (result.backup) this.addWarning(`${result.backup} keeps the plaintext keys (mode 0600): remove it once you no longer need it`)

@@ -56,9 +56,10 @@ export default class List extends VaultCommand<typeof List> {
     }
     const keyring = await this.keyring()
     const credentialNames = await new CredentialStore(keyring).keys()
-    const ssoTokens = (await keyring.keys()).filter(isOidcTokenKey).map((key) => key.slice('oidc:'.length))
+    const sessionKeyring = await this.sessionKeyring()
+    const ssoTokens = (await sessionKeyring.keys()).filter(isOidcTokenKey).map((key) => key.slice('oidc:'.length))
     const now = Date.now()
-    const sessions: ListedSession[] = (await new SessionStore(keyring).list()).map((session) => ({
+    const sessions: ListedSession[] = (await new SessionStore(sessionKeyring).list()).map((session) => ({
       expiration: session.expiration.toISOString(),
       mfaSerial: session.mfaSerial,
       profile: session.profileName,

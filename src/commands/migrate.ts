@@ -65,12 +65,20 @@ An item the destination already holds with different content is a conflict: it i
     const profiles = this.flags.profile ?? []
     // Probes an interrupted migration left behind are litter on either side.
     if (!dryRun) for (const keyring of [source, destination]) await removeLeftoverProbes(keyring)
+    const ssoStartUrls = await this.ssoStartUrls(profiles)
+    // With a session backend, sessions and SSO tokens are taken from where they live, not from --from.
+    const sessionSource = this.flags.sessions && this.sessionBackendId ? await this.sessionKeyring() : undefined
     const items = selectItems(await source.keys(), {
       profiles,
-      sessions: this.flags.sessions,
-      ssoStartUrls: await this.ssoStartUrls(profiles),
+      sessions: this.flags.sessions && sessionSource === undefined,
+      ssoStartUrls,
       now: new Date(),
     })
+    const sessionItems = sessionSource
+      ? selectItems(await sessionSource.keys(), {profiles, sessions: true, ssoStartUrls, now: new Date()}).filter(
+          (item) => item.kind !== 'credentials',
+        )
+      : []
     for (const profile of profiles) {
       if (!items.some((item) => item.kind === 'credentials' && item.key === profile))
         this.addWarning(`no credentials for profile "${profile}" in "${from}"`)
@@ -78,20 +86,23 @@ An item the destination already holds with different content is a conflict: it i
     const journal = dryRun
       ? new MemoryJournal()
       : await FileJournal.open(join(this.config.dataDir, 'migrate', journalName(to, this.storeSettings())))
-    const outcomes = await migrateItems({
-      source,
-      destination,
-      items,
-      dryRun,
-      deleteSource: this.flags['delete-source'],
-      overwrite: this.flags.overwrite,
-      journal,
-      now: new Date(),
-      names: {source: from, destination: to},
-      onOutcome: (outcome) => {
-        if (!this.jsonEnabled()) process.stderr.write(`${describeOutcome(outcome, from)}\n`)
-      },
-    })
+    const migrate = (from: Keyring, fromName: string, selected: typeof items) =>
+      migrateItems({
+        source: from,
+        destination,
+        items: selected,
+        dryRun,
+        deleteSource: this.flags['delete-source'],
+        overwrite: this.flags.overwrite,
+        journal,
+        now: new Date(),
+        names: {source: fromName, destination: to},
+        onOutcome: (outcome) => {
+          if (!this.jsonEnabled()) process.stderr.write(`${describeOutcome(outcome, fromName)}\n`)
+        },
+      })
+    const outcomes = await migrate(source, from, items)
+    if (sessionSource) outcomes.push(...(await migrate(sessionSource, `session store "${this.sessionBackendId}"`, sessionItems)))
     const summary = summarise(outcomes)
     if (summary.conflict > 0) {
       this.addWarning(

@@ -73,7 +73,7 @@ The task list goes to stderr; with --json only the result is printed.`
         callerArn: async (credentials) => (await sts.getCallerIdentity(credentials, stsTarget)).arn,
         clearSessions: async () => {
           const users = await this.profilesUsingKey(storedProfile, name, store)
-          return new SessionStore(keyring).remove((session) => users.has(session.profileName))
+          return new SessionStore(await this.sessionKeyring()).remove((session) => users.has(session.profileName))
         },
         createAccessKey: (credentials, userName) => iam.createAccessKey(credentials, iamTarget, userName),
         deleteAccessKey: (credentials, accessKeyId, userName) => iam.deleteAccessKey(credentials, iamTarget, accessKeyId, userName),
@@ -130,6 +130,7 @@ The task list goes to stderr; with --json only the result is printed.`
       ...chainDepsFor({
         env,
         keyring: await this.keyring(),
+        sessionKeyring: await this.sessionKeyring(),
         lock: (_name, work) => work(),
         log: this.log_debug,
         minTtlSeconds: minTtlSeconds(env),

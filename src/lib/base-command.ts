@@ -63,6 +63,11 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       helpGroup: 'BACKEND',
     }),
     prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: 'AWS_VAULT_PROMPT', helpGroup: 'GLOBAL'}),
+    'session-backend': Flags.string({
+      description: 'Backend for sessions and SSO tokens, with its settings as AWS_VAULT_SESSION_* (default: with the keys)',
+      env: 'AWS_VAULT_SESSION_BACKEND',
+      helpGroup: 'GLOBAL',
+    }),
     'secret-service-collection': Flags.string({
       description: 'Secret Service collection name',
       env: 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
@@ -210,6 +215,15 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   /** A "no credentials stored" error, naming the backend and where it looked. */
   protected namingTheStore(error: unknown): Promise<unknown> {
     return this.context.namingTheStore(error)
+  }
+
+  /** Where sessions and SSO tokens live (the keyring unless a session backend is set), opened once. */
+  protected sessionKeyring(): Promise<Keyring> {
+    return this.context.sessionKeyring()
+  }
+
+  protected get sessionBackendId(): string | undefined {
+    return this.context.sessionBackendId
   }
 
   protected get backendId(): string | undefined {

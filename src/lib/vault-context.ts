@@ -23,6 +23,7 @@ import {checkKnownProfile} from './config/unknown-profile.ts'
 import {itemCodec} from './keyring/item-codec.ts'
 import {VaultError} from './errors.ts'
 import {selectBackend, type BackendChoice} from './keyring/select-backend.ts'
+import {sessionBackendEnv, sessionStoreSettings} from './keyring/session-backend.ts'
 import type {Logger} from './log.ts'
 import type {LockRunner} from './providers/cached-session.ts'
 import {PluginRegistry, type HookHost} from './registry/index.ts'
@@ -43,6 +44,7 @@ export const backendSettingFlags = {
 /** Every global flag that can come from the environment, and its variable. */
 export const globalFlagVariables = {
   backend: 'AWS_VAULT_BACKEND',
+  'session-backend': 'AWS_VAULT_SESSION_BACKEND',
   prompt: 'AWS_VAULT_PROMPT',
   ...backendSettingFlags,
 } as const
@@ -88,6 +90,7 @@ export class VaultContext {
   private readonly options: VaultContextOptions
   private registryInstance?: PluginRegistry
   private keyringPromise?: Promise<Keyring>
+  private sessionKeyringPromise?: Promise<Keyring>
   private backendChoice?: BackendChoice
   private configPromise?: Promise<AwsConfigFile>
 
@@ -139,6 +142,18 @@ export class VaultContext {
   keyring(): Promise<Keyring> {
     this.keyringPromise ??= this.openKeyring()
     return this.keyringPromise
+  }
+
+  /** The backend that holds sessions and SSO tokens when they have a store of their own. */
+  get sessionBackendId(): string | undefined {
+    return this.options.flags['session-backend']?.trim() || undefined
+  }
+
+  /** Where sessions and SSO tokens live: the session backend, opened once, or else the keyring. */
+  sessionKeyring(): Promise<Keyring> {
+    if (this.sessionBackendId === undefined) return this.keyring()
+    this.sessionKeyringPromise ??= this.openSessionKeyring(this.sessionBackendId)
+    return this.sessionKeyringPromise
   }
 
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once. */
@@ -194,7 +209,13 @@ export class VaultContext {
       // For the chain only: the child's environment stays as the user set it.
       env: flags.stdout ? {...env, AWS_VAULT_SSO_NO_BROWSER: '1'} : env,
       keyring,
-      lockScope: JSON.stringify([this.backendId, homedir(), ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? '')]),
+      sessionKeyring: await this.sessionKeyring(),
+      lockScope: JSON.stringify([
+        this.backendId,
+        homedir(),
+        ...Object.values(backendSettingFlags).map((variable) => env[variable] ?? ''),
+        ...(this.sessionBackendId ? [this.sessionBackendId, ...sessionStoreSettings(env)] : []),
+      ]),
       log: this.options.debug,
       minTtlSeconds: minTtlSeconds(env),
       prompt,
@@ -259,6 +280,16 @@ export class VaultContext {
       return guardDriver(descriptor.id, descriptor.create(ctx))
     })
     return async (mfaSerial) => (await choose())(mfaSerial)
+  }
+
+  private async openSessionKeyring(id: string): Promise<Keyring> {
+    const entries = await this.registry.backends()
+    this.reportPluginWarnings()
+    const ctx = {...this.backendContext(), env: sessionBackendEnv(this.env)}
+    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+    const choice = await selectBackend(choices, id, ctx)
+    this.options.debug(`sessions in backend "${choice.descriptor.id}" from ${choice.pluginName}`)
+    return choice.descriptor.open(ctx)
   }
 
   private async openKeyring(): Promise<Keyring> {

@@ -17,6 +17,8 @@ export {mfaCodes, type MfaCodes} from './mfa.ts'
 export interface ChainSetup {
   env: Readonly<Record<string, string | undefined>>
   keyring: Keyring
+  /** Where sessions and SSO tokens live, when not in `keyring`. */
+  sessionKeyring?: Keyring
   log: Logger
   minTtlSeconds: number
   prompt: MfaPrompt
@@ -46,8 +48,9 @@ export function chainDepsFor(setup: ChainSetup): ChainDeps {
     minTtlSeconds: setup.minTtlSeconds,
     notice: setup.notice ?? ((message) => process.stderr.write(`vault: ${message}\n`)),
     now: setup.now ?? (() => new Date()),
-    sessions: new SessionStore(setup.keyring),
-    sourceDeps: {debug: log, env: setup.env, keyring: setup.keyring, mfaPrompt: setup.prompt},
+    sessions: new SessionStore(setup.sessionKeyring ?? setup.keyring),
+    // What sources keep (SSO tokens) is temporary: it goes where sessions go.
+    sourceDeps: {debug: log, env: setup.env, keyring: setup.sessionKeyring ?? setup.keyring, mfaPrompt: setup.prompt},
     sources: setup.sources,
   }
 }

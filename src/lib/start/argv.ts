@@ -6,6 +6,7 @@
 /** The global flags that take a value, as aws-vault names them (`--flag=value` or `--flag value`). */
 export const globalValueFlags = [
   'backend',
+  'session-backend',
   'prompt',
   'keychain',
   'secret-service-collection',
