@@ -77,10 +77,10 @@ async function readExisting(path: string): Promise<ExistingFile | undefined> {
 // that one of them would read differently (comments, quotes, continuations) is refused.
 function settingLine(key: string, value: string): string {
   if (!/^[a-z0-9_]+$/i.test(key)) throw new VaultError('USAGE', `"${key}" cannot be a key in the AWS config file`)
-  const unsafe = value === '' || value !== value.trim() || /[\r\n#;]/.test(value) || /^["'`]/.test(value) || value.endsWith('\\')
+  const unsafe = value === '' || value !== value.trim() || /[\r\n#;\0]/.test(value) || /^["'`]/.test(value) || value.endsWith('\\')
   if (unsafe) {
     throw new VaultError('USAGE', `the value of ${key} cannot be written to the AWS config file as it is`, {
-      suggestions: ['use a value without line breaks, # or ;, surrounding quotes or spaces, or a trailing backslash'],
+      suggestions: ['use a value without line breaks, NUL bytes, # or ;, surrounding quotes or spaces, or a trailing backslash'],
     })
   }
   return `${key.toLowerCase()} = ${value}`
