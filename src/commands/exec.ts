@@ -91,7 +91,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
       return
     }
     const [command, args] = this.childCommand()
-    this.log_debug(`running ${command} with the credentials of ${name}`)
+    this.debugLog(`running ${command} with the credentials of ${name}`)
     const outcome = await runChild(command, args, childEnvironment(env, name, profile.region, credentials))
     exitLikeChild(outcome)
   }
@@ -141,23 +141,23 @@ export default class Exec extends VaultCommand<typeof Exec> {
     const address = this.flags['ec2-address'] === undefined ? undefined : parseListenAddress(this.flags['ec2-address'])
     const {profile, provider} = await this.profileCredentialProvider(name, this.flags, {serverMode: true})
     const minTtl = minTtlSeconds(env)
-    const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.log_debug, minTtlSeconds: minTtl})
-    if (this.flags.lazy) this.log_debug('--lazy: the credentials are fetched at the first request')
+    const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.debugLog, minTtlSeconds: minTtl})
+    if (this.flags.lazy) this.debugLog('--lazy: the credentials are fetched at the first request')
     else await credentials.get()
     const options = {
       credentials,
       env,
-      log: this.log_debug,
+      log: this.debugLog,
       minTtlSeconds: minTtl,
       profile,
-      ...(this.flags.debug ? {requestLog: this.log_debug} : {}),
+      ...(this.flags.debug ? {requestLog: this.debugLog} : {}),
     }
     const served = this.flags['ec2-server']
       ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})})
       : await serve.serveEcsToChild(options)
     try {
       const [command, args] = this.childCommand()
-      this.log_debug(`running ${command} with a credential server for ${name}`)
+      this.debugLog(`running ${command} with a credential server for ${name}`)
       return await runChild(command, args, served.env)
     } finally {
       await served.server.close()

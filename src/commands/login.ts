@@ -45,7 +45,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const region = this.flags.region || profile.region
     const {destination, federationUrl} = consoleEndpoints(region, this.flags.path, env)
     if (credentials.expiration) {
-      this.log_debug(
+      this.debugLog(
         `signing in with credentials that expire in ${Math.round((credentials.expiration.getTime() - Date.now()) / 60_000)} minutes`,
       )
     }
@@ -111,7 +111,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const {consoleRoute} = await import('../lib/login/console-credentials.ts')
     const store = new CredentialStore(await this.keyring())
     const route = consoleRoute(profile, profile.roleArn ? undefined : (await findStoredCredentialsProfile(profile, store))?.name)
-    this.log_debug(`profile ${name}: console credentials by ${route.kind}`)
+    this.debugLog(`profile ${name}: console credentials by ${route.kind}`)
     if (route.kind === 'federate-stored') {
       const stored = await store.get(route.storedProfile)
       if (!stored) throw new VaultError('CREDENTIALS_NOT_FOUND', `no credentials stored for profile "${route.storedProfile}"`)
@@ -145,11 +145,11 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const {resolveIamTarget} = await import('../lib/sts/iam.ts')
     const {resolveStsTarget} = await import('../lib/sts/target.ts')
     const {regionDefaulted, target} = resolveStsTarget(profile, this.vaultEnv)
-    if (regionDefaulted) this.log_debug(`profile ${profile.name} has no region: using ${target.region} for STS`)
+    if (regionDefaulted) this.debugLog(`profile ${profile.name} has no region: using ${target.region} for STS`)
     return federatedCredentials(source, {
       durationSeconds: profile.getFederationTokenDuration,
       iamTarget: resolveIamTarget(profile, this.vaultEnv),
-      log: this.log_debug,
+      log: this.debugLog,
       profileName: profile.name,
       stsTarget: target,
     })

@@ -136,7 +136,7 @@ An item the destination already holds with different content is a conflict: it i
       id,
       ctx,
     )
-    this.log_debug(`migrate: "${id}" from ${choice.pluginName}`)
+    this.debugLog(`migrate: "${id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
 
@@ -150,7 +150,7 @@ An item the destination already holds with different content is a conflict: it i
         const url = resolveProfile(config, name, {env: this.vaultEnv, requireSection: false}).ssoStartUrl
         if (url) urls.push(url)
       } catch (error) {
-        this.log_debug(`migrate: profile "${name}" not resolved: ${(error as Error).message}`)
+        this.debugLog(`migrate: profile "${name}" not resolved: ${(error as Error).message}`)
       }
     }
     return urls

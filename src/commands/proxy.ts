@@ -28,7 +28,7 @@ export default class ProxyCommand extends VaultCommand<typeof ProxyCommand> {
     const {parseListenAddress} = await import('../lib/server/listen.ts')
     const {runMetadataProxy} = await import('../lib/server/run-proxy.ts')
     await runMetadataProxy({
-      log: this.log_debug,
+      log: this.debugLog,
       notice: (message) => process.stderr.write(`vault: ${message}\n`),
       target: parseListenAddress(this.flags.to),
     })

@@ -79,7 +79,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   protected args!: VaultArgs<T>
   /** Arguments after the declared ones (the command `vault exec` runs). */
   protected rest!: string[]
-  protected log_debug: Logger = () => {}
+  protected debugLog: Logger = () => {}
   private readonly collectedWarnings: string[] = []
   private finished = false
   private contextInstance?: VaultContext
@@ -176,13 +176,13 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     this.flags = flags as VaultFlags<T>
     this.args = args as VaultArgs<T>
     this.rest = (argv as string[]).slice(Object.keys(this.ctor.args ?? {}).length)
-    this.log_debug = createDebugLogger(Boolean((flags as {debug?: boolean}).debug))
+    this.debugLog = createDebugLogger(Boolean((flags as {debug?: boolean}).debug))
   }
 
   /** Everything but oclif: created on first use, once the flags are parsed. */
   private get context(): VaultContext {
     this.contextInstance ??= new VaultContext({
-      debug: (message) => this.log_debug(message),
+      debug: (message) => this.debugLog(message),
       flags: this.flags as GlobalFlagValues,
       hooks: this.config,
       warn: (message) => this.addWarning(message),

@@ -30,7 +30,7 @@ export class PluginRegistry {
   constructor(host: HookHost, options: PluginRegistryOptions = {}) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new VaultError('USAGE', `The plugin hook timeout must be a positive number of milliseconds, not ${timeoutMs}`)
+      throw new VaultError('USAGE', `the plugin hook timeout must be a positive number of milliseconds, not ${timeoutMs}`)
     }
     this.#host = host
     this.#timeoutMs = timeoutMs
