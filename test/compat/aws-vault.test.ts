@@ -28,9 +28,11 @@ function record(name: string, agreed: boolean, detail: string): void {
 
 /**
  * Durations printed by both are read a moment apart (a loaded machine may start one binary seconds
- * after the other), so each becomes #s of the same length: the layout is still compared byte for byte.
+ * after the other), so each becomes #: in the table, padded to the same total width, so the layout is
+ * still compared byte for byte.
  */
-const withoutSeconds = (text: string) => text.replace(/-?(\d+h)?\d+m\d+s/g, (duration) => '#'.repeat(duration.length))
+const withoutSeconds = (text: string) =>
+  text.replace(/-?(\d+h)?\d+m\d+s( *)/g, (duration, _h, padding: string) => (padding ? '#'.padEnd(duration.length) : '#'))
 
 /**
  * aws-vault's table computes each session's label twice, a moment apart, and shows a session again on
