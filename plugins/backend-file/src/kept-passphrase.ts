@@ -3,6 +3,8 @@ import {createHash} from 'node:crypto'
 
 import {keyringError} from './errors.ts'
 
+const NOT_KEPT = 10
+
 /**
  * What `vault unlock` keeps: the store's passphrase as a key in the Linux kernel's user
  * keyring, with a kernel timeout. It lives in kernel memory only (never on disk, never in
@@ -27,7 +29,20 @@ matching() {
 }
 case $op in
   list) matching ;;
-  read) exec "$KEYCTL" pipe "$desc" ;;
+  read)
+    # One run on the credential_process path: the live entry that lasts longest, its expiry, its payload.
+    now=$(date +%s)
+    matching | {
+      best= top=0
+      while read -r id d; do
+        expiry=\${d##*:}
+        case $expiry in ''|*[!0-9]*) continue ;; esac
+        if [ "$expiry" -gt "$now" ] && [ "$expiry" -gt "$top" ]; then top=$expiry best=$id; fi
+      done
+      [ -n "$best" ] || exit ${NOT_KEPT}
+      printf '%s\n' "$top"
+      exec "$KEYCTL" pipe "$best"
+    } ;;
   keep)
     id=$("$KEYCTL" padd user "$desc" @s) || exit 1
     "$KEYCTL" setperm "$id" 0x3f000000 && "$KEYCTL" timeout "$id" "$seconds" || exit 1
@@ -92,10 +107,13 @@ export class PassphraseKeeper {
 
   /** The kept passphrase, or undefined when there is none (locked, expired, or no keyctl). */
   async read(): Promise<string | undefined> {
-    const entry = await this.entry()
-    if (entry === undefined) return undefined
-    const run = await this.#run('read', entry.id)
-    return run.code === 0 ? run.stdout.toString('utf8') : undefined
+    if (!this.usable) return undefined
+    const run = await this.#run('read', '')
+    if (run.code !== 0) return undefined
+    const newline = run.stdout.indexOf(0x0a)
+    const until = Number(run.stdout.subarray(0, newline).toString('utf8'))
+    if (newline < 0 || !Number.isSafeInteger(until) || until * 1000 <= Date.now()) return undefined
+    return run.stdout.subarray(newline + 1).toString('utf8')
   }
 
   /** Keeps `passphrase` for `seconds`, replacing what was kept before. */
