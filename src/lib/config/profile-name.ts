@@ -4,14 +4,14 @@ import {quoted} from '../output/printable.ts'
 
 // Control and format characters (line breaks, escapes, bidi overrides) would break the config
 // file's line structure or redraw the terminal when the name is printed.
-const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
 
 /**
  * Refuses a name that cannot be written as `[profile NAME]` and read back the same, before
  * anything is stored under it.
  */
 export function checkProfileName(name: string): void {
-  if (name === '' || name !== name.trim() || name.includes(']') || unprintable.test(name)) {
+  if (name === '' || name !== name.trim() || name.includes(']') || UNPRINTABLE.test(name)) {
     throw new VaultError('USAGE', `${quoted(name)} cannot be a profile name`, {
       suggestions: ['use a name without "]", control characters or surrounding spaces'],
     })

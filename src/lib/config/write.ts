@@ -23,10 +23,10 @@ export async function addProfile(path: string, name: string, keys: Readonly<Reco
   const target = await realpath(path).catch(() => path)
   // Concurrent vault processes each read, append and rename: without the lock, the last rename
   // would drop the sections the others added. Read again under it, then replace atomically.
-  return withLock(`the AWS config file ${target}`, () => appendSection(path, target, name, lines), {timeoutMs: configLockTimeoutMs})
+  return withLock(`the AWS config file ${target}`, () => appendSection(path, target, name, lines), {timeoutMs: CONFIG_LOCK_TIMEOUT_MS})
 }
 
-const configLockTimeoutMs = 60_000
+const CONFIG_LOCK_TIMEOUT_MS = 60_000
 
 async function appendSection(path: string, target: string, name: string, lines: string[]): Promise<boolean> {
   const existing = await readExisting(target)

@@ -14,7 +14,7 @@ interface StoredCredentials {
   Expires?: string
 }
 
-const goZeroTime = '0001-01-01T00:00:00Z'
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z'
 
 export function encodeCredentials(credentials: Credentials): Uint8Array {
   const stored: StoredCredentials = {
@@ -23,7 +23,7 @@ export function encodeCredentials(credentials: Credentials): Uint8Array {
     SessionToken: credentials.sessionToken ?? '',
     Source: '',
     CanExpire: credentials.expiration !== undefined,
-    Expires: credentials.expiration?.toISOString() ?? goZeroTime,
+    Expires: credentials.expiration?.toISOString() ?? GO_ZERO_TIME,
   }
   return Buffer.from(JSON.stringify(stored), 'utf8')
 }

@@ -6,7 +6,7 @@ import {errorCode} from '../errors.ts'
 
 // `vault migrate --delete-source` writes one of these to tell whether two backends are one
 // store, and removes it at once; a process killed in between leaves it behind.
-const probeKeyPattern = /^vault-migrate-probe-[0-9a-f]{12}$/
+const PROBE_KEY_PATTERN = /^vault-migrate-probe-[0-9a-f]{12}$/
 
 export function newMigrateProbeKey(): string {
   return `vault-migrate-probe-${randomBytes(6).toString('hex')}`
@@ -14,7 +14,7 @@ export function newMigrateProbeKey(): string {
 
 /** A probe item, never a profile: not listed, not migrated, removed when found. */
 export function isMigrateProbeKey(key: string): boolean {
-  return probeKeyPattern.test(key)
+  return PROBE_KEY_PATTERN.test(key)
 }
 
 /** Removes the probes an interrupted migration left in `keyring`; returns how many went. */

@@ -18,7 +18,7 @@ export interface SessionMetadata {
   expiration: Date
 }
 
-const sessionKeyPattern = /^([^,]+),([^,]+),([^,]*),([0-9]+)$/
+const SESSION_KEY_PATTERN = /^([^,]+),([^,]+),([^,]*),([0-9]+)$/
 
 function encode(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url')
@@ -34,14 +34,14 @@ export function formatSessionKey(meta: SessionMetadata): string {
 }
 
 export function parseSessionKey(key: string): SessionMetadata | undefined {
-  const match = sessionKeyPattern.exec(key)
+  const match = SESSION_KEY_PATTERN.exec(key)
   if (!match) return undefined
   const [, type, profile, mfaSerial, expiry] = match as unknown as [string, string, string, string, string]
   return {type, profileName: decode(profile), mfaSerial: decode(mfaSerial), expiration: new Date(Number(expiry) * 1000)}
 }
 
 export function isSessionKey(key: string): boolean {
-  return sessionKeyPattern.test(key)
+  return SESSION_KEY_PATTERN.test(key)
 }
 
 /** Keys aws-vault uses for cached SSO tokens. */

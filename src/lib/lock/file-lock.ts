@@ -3,14 +3,14 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {lockTimeout} from './socket-lock.ts'
 
 /** How long a holder may go without refreshing its lock before others take it over. */
-const defaultStaleMs = 10_000
+const DEFAULT_STALE_MS = 10_000
 
 /** A lock directory next to `path` (proper-lockfile), taken over when its holder stopped refreshing it. */
 export async function acquireFileLock(
   path: string,
   deadline: number,
   onWait: () => void,
-  staleMs = defaultStaleMs,
+  staleMs = DEFAULT_STALE_MS,
 ): Promise<() => Promise<void>> {
   const {default: lockfile} = await import('proper-lockfile')
   for (;;) {

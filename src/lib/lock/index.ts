@@ -34,7 +34,7 @@ export interface LockOptions {
   staleMs?: number
 }
 
-const defaultTimeoutMs = 10 * 60_000
+const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
 export function defaultLockStrategy(): LockStrategy {
   return process.platform === 'linux' ? 'socket' : 'file'
@@ -52,7 +52,7 @@ export function defaultLockDirectory(env: Readonly<Record<string, string | undef
 }
 
 export async function acquireLock(name: string, options: LockOptions = {}): Promise<Release> {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const token = lockToken(name)
   const onWait = once(options.onWait)

@@ -33,7 +33,7 @@ export interface FederationSetup {
   profileName?: string
 }
 
-const deniedUserPattern = /User: arn:aws[\w-]*:iam::\d+:user\/(\S+) is not authorized/
+const DENIED_USER_PATTERN = /User: arn:aws[\w-]*:iam::\d+:user\/(\S+) is not authorized/
 
 /**
  * The IAM user name behind long-term keys, from GetUser. When the user may not call GetUser
@@ -47,7 +47,7 @@ export async function iamUserName(source: Credentials, target: IamTarget, log: L
     return user.arn.split(/[:/]/).at(-1) ?? ''
   } catch (error) {
     const text = `${error instanceof Error ? error.message : ''} ${String((error as {cause?: {message?: string}}).cause?.message ?? '')}`
-    const match = deniedUserPattern.exec(text)
+    const match = DENIED_USER_PATTERN.exec(text)
     if (match && /^AccessDenied/.test(awsErrorName(error) ?? '')) {
       const name = match[1]!.split('/').at(-1)!
       log(`GetUser was refused; the refusal names the user ${name}`)

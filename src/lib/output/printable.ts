@@ -1,5 +1,5 @@
-const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
-const unprintableAll = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]/gu
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]/gu
 const named: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\'}
 
 /**
@@ -8,13 +8,13 @@ const named: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t', '"
  * another program can neither span two lines nor move the cursor.
  */
 export function printable(text: string): string {
-  return unprintable.test(text) ? quoted(text) : text
+  return UNPRINTABLE.test(text) ? quoted(text) : text
 }
 
 /** `text` in double quotes, with quotes, backslashes and invisible characters escaped. */
 export function quoted(text: string): string {
   const escaped = text.replace(
-    unprintableAll,
+    UNPRINTABLE_ALL,
     (character) => named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   )
   return `"${escaped}"`

@@ -152,8 +152,8 @@ class StepContext {
       try {
         return await call({mfaSerial, tokenCode: code})
       } catch (error) {
-        if (origin !== 'prompt' || attempt >= maxMfaCodes || !isRefusedMfaCode(error)) throw error
-        this.deps.notice(`AWS refused the MFA code for ${mfaSerial}; enter the next code (${maxMfaCodes - attempt} left)`)
+        if (origin !== 'prompt' || attempt >= MAX_MFA_CODES || !isRefusedMfaCode(error)) throw error
+        this.deps.notice(`AWS refused the MFA code for ${mfaSerial}; enter the next code (${MAX_MFA_CODES - attempt} left)`)
       }
     }
   }
@@ -207,7 +207,7 @@ class StepContext {
   }
 }
 
-const maxMfaCodes = 3
+const MAX_MFA_CODES = 3
 
 /** AWS's answer to a wrong or reused one-time code, as opposed to a wrong device or policy. */
 function isRefusedMfaCode(error: unknown): boolean {

@@ -107,7 +107,7 @@ const keyNames: ReadonlyArray<readonly [string, string]> = [
 ]
 
 const representedKeys = new Set([...keyNames.map(([, key]) => key), 'include_profile', 'duration_seconds'])
-const secretLooking = /secret|token|password|passphrase|credential|key_id|session/i
+const SECRET_LOOKING = /secret|token|password|passphrase|credential|key_id|session/i
 
 export function describeProfile(profile: ProfileWithOrigins): DescribedProfile {
   const config: Record<string, DescribedValue> = {}
@@ -124,7 +124,7 @@ export function describeProfile(profile: ProfileWithOrigins): DescribedProfile {
   const other: Record<string, string> = {}
   for (const [key, value] of Object.entries(profile.raw)) {
     if (representedKeys.has(key)) continue
-    other[key] = secretLooking.test(key) ? '[hidden]' : value
+    other[key] = SECRET_LOOKING.test(key) ? '[hidden]' : value
   }
   return {config, has_section: profile.hasSection ?? true, other_keys: other, profile: profile.name}
 }

@@ -6,10 +6,10 @@ import {formatIso8601} from '../output/iso8601.ts'
  * Credentials that never expire are announced as valid for an hour from the moment they are
  * served: the SDKs need an expiry to know when to come back, and they will get the same keys.
  */
-const announcedLifetimeMs = 60 * 60 * 1000
+const ANNOUNCED_LIFETIME_MS = 60 * 60 * 1000
 
 function expirationOf(credentials: Credentials, now: number): string {
-  return formatIso8601(credentials.expiration ?? new Date(now + announcedLifetimeMs))
+  return formatIso8601(credentials.expiration ?? new Date(now + ANNOUNCED_LIFETIME_MS))
 }
 
 /** The ECS container credentials document, with the fields every SDK requires. */

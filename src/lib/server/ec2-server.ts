@@ -9,12 +9,12 @@ import type {RefreshingCredentials} from './refreshing-credentials.ts'
 import {errorMessage} from './roles.ts'
 
 /** Where EC2 instances find their metadata; `vault proxy` listens there. */
-export const metadataIp = '169.254.169.254'
+export const METADATA_IP = '169.254.169.254'
 export const defaultEc2ServerAddress: ListenAddress = {host: '127.0.0.1', port: 9099}
 
 /** The one role name the server offers, as aws-vault names it. */
-export const roleName = 'local-credentials'
-const instanceId = 'vault'
+export const ROLE_NAME = 'local-credentials'
+const INSTANCE_ID = 'vault'
 
 export interface Ec2ServerOptions {
   credentials: RefreshingCredentials
@@ -32,9 +32,9 @@ export interface Ec2Server extends RunningServer {
   readonly endpoint: string
 }
 
-const jsonType = 'application/json'
-const tokenHeader = 'x-aws-ec2-metadata-token'
-const ttlHeader = 'x-aws-ec2-metadata-token-ttl-seconds'
+const JSON_TYPE = 'application/json'
+const TOKEN_HEADER = 'x-aws-ec2-metadata-token'
+const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds'
 
 /**
  * An EC2 instance metadata service with one role: aws-vault's paths and documents, and
@@ -50,7 +50,7 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
   const identityDocument = () =>
     JSON.stringify({
       ...(region ? {availabilityZone: `${region}a`, region} : {}),
-      instanceId,
+      instanceId: INSTANCE_ID,
       pendingTime: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       version: '2017-09-30',
     })
@@ -60,22 +60,22 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
     '/latest/meta-data': () => ['text/plain', 'iam/\ninstance-id\nplacement/'],
     '/latest/meta-data/iam': () => ['text/plain', 'info\nsecurity-credentials/'],
     '/latest/meta-data/iam/info': () => [
-      jsonType,
+      JSON_TYPE,
       JSON.stringify({Code: 'Success', LastUpdated: new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')}),
     ],
-    '/latest/meta-data/iam/security-credentials': () => ['text/plain', roleName],
-    '/latest/meta-data/instance-id': () => ['text/plain', instanceId],
+    '/latest/meta-data/iam/security-credentials': () => ['text/plain', ROLE_NAME],
+    '/latest/meta-data/instance-id': () => ['text/plain', INSTANCE_ID],
     '/latest/meta-data/placement': () => (region ? ['text/plain', 'availability-zone\nregion'] : undefined),
     '/latest/meta-data/placement/availability-zone': () => (region ? ['text/plain', `${region}a`] : undefined),
     '/latest/meta-data/placement/region': () => (region ? ['text/plain', region] : undefined),
-    '/latest/dynamic/instance-identity/document': () => [jsonType, identityDocument()],
+    '/latest/dynamic/instance-identity/document': () => [JSON_TYPE, identityDocument()],
     // Where aws-vault serves it: kept for clients written against aws-vault.
-    '/latest/meta-data/dynamic/instance-identity/document': () => [jsonType, identityDocument()],
+    '/latest/meta-data/dynamic/instance-identity/document': () => [JSON_TYPE, identityDocument()],
   }
 
   const serveCredentials = (response: ServerResponse) => {
     options.credentials.get().then(
-      (credentials) => sendBody(response, 200, jsonType, imdsCredentialsBody(credentials, now())),
+      (credentials) => sendBody(response, 200, JSON_TYPE, imdsCredentialsBody(credentials, now())),
       (error: unknown) => {
         options.log?.(`ec2 server: cannot get the credentials: ${errorMessage(error)}`)
         sendText(response, 500, errorMessage(error))
@@ -89,12 +89,12 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
       sendText(response, 403, 'Forbidden')
       return
     }
-    const ttl = requestedTtl(request.headers[ttlHeader])
+    const ttl = requestedTtl(request.headers[TTL_HEADER])
     if (ttl === undefined) {
-      sendText(response, 400, `Bad Request: ${ttlHeader} must be 1 to 21600`)
+      sendText(response, 400, `Bad Request: ${TTL_HEADER} must be 1 to 21600`)
       return
     }
-    sendText(response, 200, tokens.issue(ttl), {[ttlHeader]: String(ttl)})
+    sendText(response, 200, tokens.issue(ttl), {[TTL_HEADER]: String(ttl)})
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
@@ -104,7 +104,7 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
       return
     }
     const host = hostName(request.headers.host)
-    if (!isLoopbackHostName(host) && host !== metadataIp) {
+    if (!isLoopbackHostName(host) && host !== METADATA_IP) {
       sendText(response, 401, `Access denied for host ${JSON.stringify(request.headers.host ?? '')}`)
       return
     }
@@ -119,12 +119,12 @@ export async function startEc2Server(options: Ec2ServerOptions): Promise<Ec2Serv
       return
     }
     // IMDSv1 (no token) is answered; a token given must be valid (see ImdsTokens).
-    const token = request.headers[tokenHeader]
+    const token = request.headers[TOKEN_HEADER]
     if (token !== undefined && (typeof token !== 'string' || !tokens.isValid(token))) {
       sendText(response, 401, 'Unauthorized')
       return
     }
-    if (path === `/latest/meta-data/iam/security-credentials/${roleName}`) {
+    if (path === `/latest/meta-data/iam/security-credentials/${ROLE_NAME}`) {
       serveCredentials(response)
       return
     }

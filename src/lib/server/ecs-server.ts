@@ -33,8 +33,8 @@ export interface EcsServer extends RunningServer {
   readonly authToken: string
 }
 
-const rolePrefix = '/role-arn/'
-const jsonType = 'application/json; charset=utf-8'
+const ROLE_PREFIX = '/role-arn/'
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * The ECS container credentials endpoint on 127.0.0.1, as AWS SDKs and the AWS CLI read it
@@ -53,7 +53,7 @@ export async function startEcsServer(options: EcsServerOptions): Promise<EcsServ
     let answer = answers.get(credentials)
     if (!answer) {
       const body = ecsCredentialsBody(credentials, now())
-      answer = {body, headers: {'Content-Length': Buffer.byteLength(body), 'Content-Type': jsonType}}
+      answer = {body, headers: {'Content-Length': Buffer.byteLength(body), 'Content-Type': JSON_TYPE}}
       // Credentials that never expire get a moving expiry: their document is made each time.
       if (credentials.expiration) answers.set(credentials, answer)
     }
@@ -97,10 +97,10 @@ export async function startEcsServer(options: EcsServerOptions): Promise<EcsServ
       serve(response, options.credentials)
       return
     }
-    if (path.startsWith(rolePrefix) && options.roleCredentials) {
+    if (path.startsWith(ROLE_PREFIX) && options.roleCredentials) {
       let roleArn: string
       try {
-        roleArn = decodeURIComponent(path.slice(rolePrefix.length))
+        roleArn = decodeURIComponent(path.slice(ROLE_PREFIX.length))
       } catch {
         roleArn = ''
       }

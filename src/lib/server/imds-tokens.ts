@@ -1,11 +1,11 @@
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 
 /** The longest session token IMDSv2 grants: six hours. */
-export const maxImdsTokenTtlSeconds = 21_600
+export const MAX_IMDS_TOKEN_TTL_SECONDS = 21_600
 
-const version = 1
-const expiryBytes = 8
-const macBytes = 32
+const VERSION = 1
+const EXPIRY_BYTES = 8
+const MAC_BYTES = 32
 
 /**
  * IMDSv2 session tokens that need no table: a token is its expiry, signed with a secret made
@@ -27,8 +27,8 @@ export class ImdsTokens {
   }
 
   issue(ttlSeconds: number): string {
-    const body = Buffer.alloc(1 + expiryBytes)
-    body.writeUInt8(version, 0)
+    const body = Buffer.alloc(1 + EXPIRY_BYTES)
+    body.writeUInt8(VERSION, 0)
     body.writeBigUInt64BE(BigInt(this.now() + ttlSeconds * 1000), 1)
     return Buffer.concat([body, this.mac(body)]).toString('base64url')
   }
@@ -36,9 +36,9 @@ export class ImdsTokens {
   isValid(token: string): boolean {
     const bytes = Buffer.from(token, 'base64url')
     // Only the exact text issue() makes: base64url decoding forgives stray characters and padding bits.
-    if (bytes.length !== 1 + expiryBytes + macBytes || bytes.toString('base64url') !== token || bytes[0] !== version) return false
-    const body = bytes.subarray(0, 1 + expiryBytes)
-    if (!timingSafeEqual(bytes.subarray(1 + expiryBytes), this.mac(body))) return false
+    if (bytes.length !== 1 + EXPIRY_BYTES + MAC_BYTES || bytes.toString('base64url') !== token || bytes[0] !== VERSION) return false
+    const body = bytes.subarray(0, 1 + EXPIRY_BYTES)
+    if (!timingSafeEqual(bytes.subarray(1 + EXPIRY_BYTES), this.mac(body))) return false
     return Number(body.readBigUInt64BE(1)) > this.now()
   }
 
@@ -51,5 +51,5 @@ export class ImdsTokens {
 export function requestedTtl(header: string | string[] | undefined): number | undefined {
   if (typeof header !== 'string' || !/^\d{1,6}$/.test(header.trim())) return undefined
   const seconds = Number(header.trim())
-  return seconds >= 1 && seconds <= maxImdsTokenTtlSeconds ? seconds : undefined
+  return seconds >= 1 && seconds <= MAX_IMDS_TOKEN_TTL_SECONDS ? seconds : undefined
 }

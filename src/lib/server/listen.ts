@@ -56,12 +56,12 @@ export function listen(server: Server, address: ListenAddress, what: string): Pr
 }
 
 /** How long requests in flight (an STS call, an MFA dialog) may hold up a shutdown. */
-const closeGraceMs = 1000
+const CLOSE_GRACE_MS = 1000
 
 /** Stops accepting, drops idle keep-alive connections, and cuts requests still running after a grace period. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    const cut = setTimeout(() => server.closeAllConnections(), closeGraceMs)
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS)
     cut.unref()
     server.close(() => {
       clearTimeout(cut)

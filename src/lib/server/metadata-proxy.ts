@@ -1,11 +1,11 @@
 import {createServer, request as httpRequest, type IncomingMessage, type ServerResponse} from 'node:http'
 
 import type {Logger} from '../log.ts'
-import {metadataIp} from './ec2-server.ts'
+import {METADATA_IP} from './ec2-server.ts'
 import {hostName, isLoopbackAddress, isLoopbackHostName, logRequests, pathOf, sendText} from './http.ts'
 import {closeServer, formatHostPort, listen, type ListenAddress, type RunningServer} from './listen.ts'
 
-export const metadataAddress: ListenAddress = {host: metadataIp, port: 80}
+export const metadataAddress: ListenAddress = {host: METADATA_IP, port: 80}
 
 export interface MetadataProxyOptions {
   /** The EC2 metadata server of `vault exec --ec2-server`. */
@@ -34,7 +34,7 @@ export async function startMetadataProxy(options: MetadataProxyOptions): Promise
       return
     }
     const host = hostName(request.headers.host)
-    if (host !== listenOn.host && host !== metadataIp && !isLoopbackHostName(host)) {
+    if (host !== listenOn.host && host !== METADATA_IP && !isLoopbackHostName(host)) {
       sendText(response, 401, `Access denied for host ${JSON.stringify(request.headers.host ?? '')}`)
       return
     }

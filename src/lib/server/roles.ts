@@ -17,10 +17,10 @@ export interface RoleCredentialsOptions {
   now?: () => number
 }
 
-const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 
 export function isRoleArn(text: string): boolean {
-  return roleArnPattern.test(text)
+  return ROLE_ARN_PATTERN.test(text)
 }
 
 /**

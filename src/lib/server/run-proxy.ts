@@ -1,6 +1,6 @@
 import {VaultError} from '../errors.ts'
 import type {Logger} from '../log.ts'
-import {metadataIp} from './ec2-server.ts'
+import {METADATA_IP} from './ec2-server.ts'
 import {formatHostPort, type ListenAddress} from './listen.ts'
 import {addLoopbackAlias, aliasCommands, removeLoopbackAlias} from './loopback-alias.ts'
 import {metadataAddress, startMetadataProxy} from './metadata-proxy.ts'
@@ -21,7 +21,7 @@ export async function runMetadataProxy(run: ProxyRun): Promise<void> {
   if (process.getuid && process.getuid() !== 0) {
     throw new VaultError(
       'SERVER_FAILED',
-      `the metadata proxy needs root: it adds ${metadataIp} to the loopback interface and listens on port 80`,
+      `the metadata proxy needs root: it adds ${METADATA_IP} to the loopback interface and listens on port 80`,
       {
         suggestions: [
           'sudo vault proxy',
@@ -30,12 +30,12 @@ export async function runMetadataProxy(run: ProxyRun): Promise<void> {
       },
     )
   }
-  const commands = aliasCommands(metadataIp)
+  const commands = aliasCommands(METADATA_IP)
   const added = await addLoopbackAlias(commands)
   run.log(
     added
-      ? `added ${metadataIp} to the loopback interface`
-      : `${metadataIp} is already on the loopback interface: it stays when the proxy stops`,
+      ? `added ${METADATA_IP} to the loopback interface`
+      : `${METADATA_IP} is already on the loopback interface: it stays when the proxy stops`,
   )
   try {
     let stop = () => {}

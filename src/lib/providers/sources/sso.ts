@@ -25,7 +25,7 @@ interface CachedToken {
 }
 
 /** A token with less than this left is not used for a new call. */
-const tokenMarginMs = 60_000
+const TOKEN_MARGIN_MS = 60_000
 
 function ssoTarget(profile: ResolvedProfile, env: SourceDeps['env']): SsoTarget {
   const oidcEndpoint = configuredEndpoint('AWS_ENDPOINT_URL_SSO_OIDC', profile, env)
@@ -149,7 +149,7 @@ class SsoLogin {
   async token(): Promise<{token: CachedToken; cached: boolean}> {
     const cached = await readToken(this.deps.keyring, this.startUrl)
     const now = Date.now()
-    if (cached && cached.expiration.getTime() - now > tokenMarginMs) return {cached: true, token: cached}
+    if (cached && cached.expiration.getTime() - now > TOKEN_MARGIN_MS) return {cached: true, token: cached}
     if (cached?.refreshToken && cached.client && cached.client.clientSecretExpiresAt * 1000 > now) {
       try {
         return {cached: false, token: await this.refresh(cached.client, cached.refreshToken)}
