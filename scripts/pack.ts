@@ -100,6 +100,7 @@ function workspaces(): Map<string, string> {
  */
 function copyDependencies(from: string, target: string, packed: Map<string, string>): void {
   const byName = workspaces()
+  const hostName = readJson(join(root, 'package.json')).name
   // Where a place's files are: workspace packages live in plugins/, everything else under node_modules.
   const sourceOf = (place: string): string => {
     for (const [name, dir] of byName) {
@@ -127,11 +128,14 @@ function copyDependencies(from: string, target: string, packed: Map<string, stri
         .filter(([, meta]) => meta.optional)
         .map(([name]) => name),
     ])
+    // An optional peer is there only when something else needs it, and then comes through that; the host
+    // is what the plugins plug into (their peer), never a dependency to copy.
     const wanted = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
       ...Object.keys(manifest.optionalDependencies ?? {}),
-      ...Object.keys(manifest.peerDependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}).filter((name) => !manifest.peerDependenciesMeta?.[name]?.optional),
     ])
+    wanted.delete(hostName)
     for (const name of wanted) {
       const found = locate(name, place)
       if (!found) {
