@@ -5,6 +5,7 @@
 import type {Credentials} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {stsCredentials} from './credentials.ts'
 import {stsClientConfig, stsError} from './index.ts'
 import {awsErrorName} from './iam.ts'
 import {callDeadline, DEFAULT_CALL_LIMITS, describeLimits, isTimeout, LIMITS_SUGGESTION, type CallLimits} from './limits.ts'
@@ -41,14 +42,7 @@ export async function getFederationToken(
         Policy: request.policy ?? ALLOW_ALL_POLICY,
       }),
     )
-    const c = answer.Credentials
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      ...(c.SessionToken ? {sessionToken: c.SessionToken} : {}),
-      ...(c.Expiration ? {expiration: new Date(c.Expiration)} : {}),
-    }
+    return stsCredentials(answer)
   } catch (error) {
     throw federationTokenError(error, target, request, label)
   } finally {

@@ -4,7 +4,7 @@
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
-import {VaultError} from '../errors.ts'
+import {stsCredentials} from './credentials.ts'
 import {stsError} from './errors.ts'
 import {callDeadline, clientLimits} from './limits.ts'
 import {stsEndpointUrl, type StsTarget} from './target.ts'
@@ -82,33 +82,6 @@ function errorContext(target: StsTarget, label: CallLabel) {
   }
 }
 
-// AWS's clock and ours may differ a little; a session lasting longer than asked by more than this is no answer of AWS's.
-const EXPIRY_SLACK_SECONDS = 3600
-
-function toCredentials(
-  result: {
-    Credentials?: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date}
-  },
-  durationSeconds?: number,
-): Credentials {
-  const c = result.Credentials
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials')
-  const expiration = c.Expiration ? new Date(c.Expiration) : undefined
-  if (expiration && durationSeconds !== undefined && expiration.getTime() > Date.now() + (durationSeconds + EXPIRY_SLACK_SECONDS) * 1000) {
-    throw new VaultError(
-      'CREDENTIALS_REFUSED',
-      `STS answered with credentials expiring at ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}, far beyond the ${durationSeconds}s asked for: refused, nothing was cached`,
-      {suggestions: ['check the STS endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url)']},
-    )
-  }
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    ...(c.SessionToken ? {sessionToken: c.SessionToken} : {}),
-    ...(c.Expiration ? {expiration: new Date(c.Expiration)} : {}),
-  }
-}
-
 export async function getSessionToken(
   source: Credentials,
   target: StsTarget,
@@ -125,7 +98,7 @@ export async function getSessionToken(
       }),
       {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result, request.durationSeconds)
+    return stsCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('GetSessionToken', error, {
       ...errorContext(target, label),
@@ -160,7 +133,7 @@ export async function assumeRole(
       }),
       {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result, request.durationSeconds)
+    return stsCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('AssumeRole', error, {
       ...errorContext(target, label),
@@ -186,7 +159,7 @@ export async function assumeRoleWithWebIdentity(target: StsTarget, request: WebI
       }),
       {abortSignal: callDeadline(target.limits)},
     )
-    return toCredentials(result, request.durationSeconds)
+    return stsCredentials(result, request.durationSeconds)
   } catch (error) {
     throw stsError('AssumeRoleWithWebIdentity', error, {
       ...errorContext(target, {}),

@@ -4,6 +4,7 @@
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
+import {answeredCredentials} from './credentials.ts'
 import {clientLimits, type CallLimits} from './limits.ts'
 
 export interface SsoTarget {
@@ -135,13 +136,7 @@ export async function getRoleCredentials(
   })
   try {
     const {roleCredentials: c} = await sso.send(new GetRoleCredentialsCommand({accessToken, accountId, roleName}))
-    if (!c?.accessKeyId || !c.secretAccessKey) throw new Error('the SSO portal answered without credentials')
-    return {
-      accessKeyId: c.accessKeyId,
-      secretAccessKey: c.secretAccessKey,
-      ...(c.sessionToken ? {sessionToken: c.sessionToken} : {}),
-      ...(c.expiration ? {expiration: new Date(c.expiration)} : {}),
-    }
+    return answeredCredentials(c, 'the SSO portal')
   } finally {
     sso.destroy()
   }
