@@ -1,5 +1,6 @@
 import {VaultCommand} from '../lib/base-command.ts'
 import {formatColumns} from '../lib/output/columns.ts'
+import {usableHere} from '../lib/registry/usable-here.ts'
 import {describeUntil} from '../lib/unlock/unlockable-backend.ts'
 
 export interface BackendRow {
@@ -24,15 +25,7 @@ export default class Backends extends VaultCommand<typeof Backends> {
     const ctx = this.backendContext()
     const rows: BackendRow[] = []
     for (const {descriptor, plugin} of entries) {
-      let available = false
-      let reason = ''
-      try {
-        const state = await descriptor.isAvailable(ctx)
-        available = state.available
-        reason = state.reason ?? ''
-      } catch (error) {
-        reason = error instanceof Error ? error.message : String(error)
-      }
+      const {available, reason = ''} = await usableHere(descriptor, ctx)
       const row: BackendRow = {
         available,
         id: descriptor.id,

@@ -19,7 +19,8 @@ export default class Prompts extends VaultCommand<typeof Prompts> {
   static override enableJsonFlag = true
 
   protected async execute(): Promise<PromptRow[]> {
-    const {availabilityOf, chooseDriver} = await import('../lib/prompt/select-driver.ts')
+    const {chooseDriver} = await import('../lib/prompt/select-driver.ts')
+    const {usableHere} = await import('../lib/registry/usable-here.ts')
     const entries = await this.registry.prompts()
     this.reportPluginWarnings()
     const ctx = this.promptContext()
@@ -31,7 +32,7 @@ export default class Prompts extends VaultCommand<typeof Prompts> {
     }
     const rows: PromptRow[] = []
     for (const {descriptor, plugin} of entries) {
-      const state = await availabilityOf(descriptor, ctx)
+      const state = await usableHere(descriptor, ctx)
       rows.push({
         automatic: descriptor.id === automatic,
         available: state.available,

@@ -1,18 +1,11 @@
-import type {Availability, BackendContext, BackendDescriptor} from '../plugin-api/index.ts'
+import type {BackendContext, BackendDescriptor} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {usableHere} from '../registry/usable-here.ts'
 
 export interface BackendChoice {
   descriptor: BackendDescriptor
   pluginName: string
-}
-
-async function availability(descriptor: BackendDescriptor, ctx: BackendContext): Promise<Availability> {
-  try {
-    return await descriptor.isAvailable(ctx)
-  } catch (error) {
-    return {available: false, reason: error instanceof Error ? error.message : String(error)}
-  }
 }
 
 /**
@@ -35,7 +28,7 @@ export async function selectBackend(
         ],
       })
     }
-    const state = await availability(entry.descriptor, ctx)
+    const state = await usableHere(entry.descriptor, ctx)
     if (!state.available) {
       throw new VaultError('BACKEND_UNAVAILABLE', `backend "${requestedId}" is not usable here: ${state.reason ?? 'unavailable'}`, {
         suggestions: ['see `vault backends` for what each backend needs'],
@@ -46,7 +39,7 @@ export async function selectBackend(
   const ordered = [...entries].sort((a, b) => b.descriptor.priority - a.descriptor.priority)
   const reasons: string[] = []
   for (const entry of ordered) {
-    const state = await availability(entry.descriptor, ctx)
+    const state = await usableHere(entry.descriptor, ctx)
     if (state.available) return entry
     reasons.push(`${entry.descriptor.id}: ${state.reason ?? 'unavailable'}`)
   }

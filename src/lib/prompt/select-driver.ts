@@ -1,7 +1,8 @@
-import type {Availability, MfaPrompt, PromptContext, PromptDriverDescriptor} from '../plugin-api/index.ts'
+import type {MfaPrompt, PromptContext, PromptDriverDescriptor} from '../plugin-api/index.ts'
 import type {Registered} from '../registry/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {usableHere} from '../registry/usable-here.ts'
 
 export type DriverEntry = Registered<PromptDriverDescriptor>
 
@@ -41,14 +42,6 @@ export function requestedDriver(entries: readonly DriverEntry[], requested: stri
   })
 }
 
-export async function availabilityOf(descriptor: PromptDriverDescriptor, ctx: PromptContext): Promise<Availability> {
-  try {
-    return await descriptor.isAvailable(ctx)
-  } catch (error) {
-    return {available: false, reason: error instanceof Error ? error.message : String(error)}
-  }
-}
-
 /**
  * The driver to ask with, as aws-vault chooses: the one requested, else the terminal when
  * there is one and no server mode, else the first available driver that needs no terminal
@@ -66,7 +59,7 @@ export async function chooseDriver(entries: readonly DriverEntry[], request: Dri
         },
       )
     }
-    const state = await availabilityOf(entry.descriptor, ctx)
+    const state = await usableHere(entry.descriptor, ctx)
     if (!state.available) {
       throw new VaultError(
         'PROMPT_UNAVAILABLE',
@@ -81,7 +74,7 @@ export async function chooseDriver(entries: readonly DriverEntry[], request: Dri
   const reasons: string[] = []
   const tryEach = async (candidates: readonly DriverEntry[]): Promise<DriverEntry | undefined> => {
     for (const entry of candidates) {
-      const state = await availabilityOf(entry.descriptor, ctx)
+      const state = await usableHere(entry.descriptor, ctx)
       if (state.available) return entry
       reasons.push(`${entry.descriptor.id}: ${state.reason ?? 'unavailable'}`)
     }
