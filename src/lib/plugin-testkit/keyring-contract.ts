@@ -123,6 +123,8 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
     })
 
     it('stores a large value (1 MiB)', async function () {
+      // Backends that spawn a program per operation (pass, keyctl) take long here; a slow machine longer still.
+      this.timeout?.(120_000)
       const k = key('large')
       const data = new Uint8Array(randomBytes(1024 * 1024))
       await set({key: k, data})
@@ -140,6 +142,8 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
     })
 
     it('lets concurrent writers on different keys all succeed', async function () {
+      // Backends that spawn a program per operation (pass, keyctl) take long here; a slow machine longer still.
+      this.timeout?.(120_000)
       const writers = await Promise.all(Array.from({length: 4}, () => open()))
       const names = Array.from({length: 12}, (_, i) => key(`parallel-${i}`))
       await Promise.all(names.map((k, i) => set({key: k, data: bytes(`value ${i}`)}, writers[i % writers.length])))
@@ -148,6 +152,8 @@ export function keyringContract(name: string, open: () => Promise<Keyring>, clea
     })
 
     it('leaves one readable written value after concurrent writers on one key', async function () {
+      // Backends that spawn a program per operation (pass, keyctl) take long here; a slow machine longer still.
+      this.timeout?.(120_000)
       const writers = await Promise.all(Array.from({length: 4}, () => open()))
       const k = key('contended')
       const values = Array.from({length: 12}, (_, i) => `writer ${i} ${'x'.repeat(i * 100)}`)

@@ -1,4 +1,9 @@
-type Body = (this: unknown) => void | Promise<void>
+/** What a test body may ask of its runner: mocha's context sets a longer timeout; others may not. */
+export interface TestContext {
+  timeout?: (ms: number) => unknown
+}
+
+type Body = (this: TestContext) => void | Promise<void>
 
 /** The globals of mocha's BDD interface, as the test kit uses them. */
 export interface TestRunner {
