@@ -7,7 +7,7 @@ import {checkProfileName} from '../lib/config/profile-name.ts'
 import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
-import {promptLine, promptSecret} from '../lib/terminal/prompts.ts'
+import {promptLine, promptSecret} from '../lib/prompt/ask.ts'
 
 export interface AddResult {
   profile: string

@@ -6,7 +6,7 @@ import {VaultError} from '../lib/errors.ts'
 import {missingCredentials} from '../lib/providers/stored-credentials.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
-import {promptLine} from '../lib/terminal/prompts.ts'
+import {promptLine} from '../lib/prompt/ask.ts'
 
 export interface RemoveResult {
   profile: string

@@ -141,8 +141,8 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
    * terminal, else a one-line usage error.
    */
   protected async profileOrAsk(given: string | undefined): Promise<string> {
-    const {profileArgument} = await import('./terminal/profile-argument.ts')
-    const {promptSearch} = await import('./terminal/prompts.ts')
+    const {profileArgument} = await import('./prompt/profile-argument.ts')
+    const {promptSearch} = await import('./prompt/ask.ts')
     return profileArgument(given, {
       choose: (message, choices) => promptSearch(message, choices, 'a profile'),
       command: `vault ${this.id?.replaceAll(':', ' ') ?? ''}`.trimEnd(),

@@ -128,7 +128,7 @@ export class VaultContext {
       items: itemCodec,
       promptSecret: readOnly
         ? () => readOnly.refuse('a backend passphrase prompt')
-        : async (message) => (await import('./terminal/prompts.ts')).promptSecret(message, 'the backend passphrase'),
+        : async (message) => (await import('./prompt/ask.ts')).promptSecret(message, 'the backend passphrase'),
     }
   }
 

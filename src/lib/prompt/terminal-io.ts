@@ -6,12 +6,32 @@ import type {Availability} from '../plugin-api/index.ts'
 import {VaultError} from '../errors.ts'
 import {applyInput, type LineState} from './line-editor.ts'
 
-/** The controlling terminal, opened directly so that prompts work while stdin and stdout are pipes. */
+/**
+ * The controlling terminal, opened directly so that prompts work while stdin and stdout are pipes
+ * (`$(vault export …)`, credential_process).
+ */
 export interface Terminal {
   write(text: string): void
-  /** Reads one line without echoing it; rejects with ABORTED on Ctrl-C or Ctrl-D. */
-  readHiddenLine(): Promise<string>
+  /** Reads one line without echoing it; rejects with ABORTED (`cancelled at <prompt>`) on Ctrl-C or Ctrl-D. */
+  readHiddenLine(prompt?: string): Promise<string>
   close(): void
+}
+
+/** An opened terminal also lends its streams to prompts that draw their own lines. */
+export interface OpenedTerminal extends Terminal {
+  input: ReadStream
+  output: WriteStream
+}
+
+export interface OpenTerminalOptions {
+  /** What is asked for, for the error when there is no terminal: `no terminal to ask for <why>`. */
+  why: string
+  suggestions: string[]
+}
+
+const MFA_TERMINAL: OpenTerminalOptions = {
+  suggestions: ['run the command in a terminal', 'give the code with --mfa-token, or set mfa_process in the profile'],
+  why: 'the MFA code on',
 }
 
 const TTY_PATH = '/dev/tty'
@@ -26,16 +46,14 @@ export function terminalAvailability(): Availability {
   }
 }
 
-export function openTerminal(): Terminal {
+export function openTerminal(options: OpenTerminalOptions = MFA_TERMINAL): OpenedTerminal {
   let inputFd: number
   let outputFd: number
   try {
     inputFd = openSync(TTY_PATH, 'r')
     outputFd = openSync(TTY_PATH, 'w')
   } catch {
-    throw new VaultError('NO_TTY', 'no terminal to ask for the MFA code on', {
-      suggestions: ['run the command in a terminal', 'give the code with --mfa-token, or set mfa_process in the profile'],
-    })
+    throw new VaultError('NO_TTY', `no terminal to ask for ${options.why}`, {suggestions: options.suggestions})
   }
   const input = new ReadStream(inputFd)
   const output = new WriteStream(outputFd)
@@ -51,14 +69,16 @@ export function openTerminal(): Terminal {
       input.destroy()
       output.destroy()
     },
-    readHiddenLine: () => readHiddenLine(input),
+    input,
+    output,
+    readHiddenLine: (prompt = 'the MFA prompt') => readHiddenLine(input, prompt),
     write(text) {
       output.write(text)
     },
   }
 }
 
-function readHiddenLine(input: ReadStream): Promise<string> {
+function readHiddenLine(input: ReadStream, prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let state: LineState = {outcome: 'pending', text: ''}
     const finish = (): void => {
@@ -72,7 +92,7 @@ function readHiddenLine(input: ReadStream): Promise<string> {
       if (state.outcome === 'pending') return
       finish()
       if (state.outcome === 'submit') resolve(state.text)
-      else reject(new VaultError('ABORTED', 'cancelled at the MFA prompt'))
+      else reject(new VaultError('ABORTED', `cancelled at ${prompt}`))
     }
     const onError = (error: Error): void => {
       finish()
