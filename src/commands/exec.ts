@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {credentialFlags, toVaultError, VaultCommand} from '../lib/base-command.ts'
 import {VaultError} from '../lib/errors.ts'
 import {childEnvironment, defaultShell, refuseNestedSession} from '../lib/exec/environment.ts'
-import {exitLikeChild, runChild, type ChildOutcome} from '../lib/exec/run-child.ts'
+import {exitLikeChild, runChild} from '../lib/exec/run-child.ts'
 import {credentialProcessJson} from '../lib/output/credential-formats.ts'
 import {serverFlagProblem} from '../lib/server/validate.ts'
 
@@ -82,7 +82,19 @@ export default class Exec extends VaultCommand<typeof Exec> {
     const serverMode = this.flags['ecs-server'] || this.flags['ec2-server']
     await this.checkServerFlags()
     if (serverMode) {
-      exitLikeChild(await this.runWithServer(name))
+      const {runWithServer} = await import('../lib/exec/server-mode.ts')
+      const outcome = await runWithServer({
+        childCommand: () => this.childCommand(),
+        credentialProvider: () => this.profileCredentialProvider(name, this.flags, {serverMode: true}),
+        ec2Server: this.flags['ec2-server'],
+        env,
+        lazy: this.flags.lazy,
+        log: this.debugLog,
+        name,
+        ...(this.flags['ec2-address'] === undefined ? {} : {ec2Address: this.flags['ec2-address']}),
+        ...(this.flags.debug ? {requestLog: this.debugLog} : {}),
+      })
+      exitLikeChild(outcome)
       return
     }
     const {credentials, profile} = await this.profileCredentials(name, this.flags)
@@ -126,42 +138,6 @@ export default class Exec extends VaultCommand<typeof Exec> {
       ...(terminalPrompt ? {terminalPrompt} : {}),
     })
     if (problem) throw new VaultError('USAGE', problem, {suggestions: ['see `vault exec --help`']})
-  }
-
-  /**
-   * Runs the command beside a credential server that refreshes the profile's credentials for
-   * as long as the command runs; the server stops when the command ends.
-   */
-  private async runWithServer(name: string): Promise<ChildOutcome> {
-    const env = this.vaultEnv
-    const {minTtlSeconds} = await import('../lib/config/index.ts')
-    const {RefreshingCredentials} = await import('../lib/server/refreshing-credentials.ts')
-    const serve = await import('../lib/server/serve-child.ts')
-    const {parseListenAddress} = await import('../lib/server/listen.ts')
-    const address = this.flags['ec2-address'] === undefined ? undefined : parseListenAddress(this.flags['ec2-address'])
-    const {profile, provider} = await this.profileCredentialProvider(name, this.flags, {serverMode: true})
-    const minTtl = minTtlSeconds(env)
-    const credentials = new RefreshingCredentials(provider, {label: `profile ${name}`, log: this.debugLog, minTtlSeconds: minTtl})
-    if (this.flags.lazy) this.debugLog('--lazy: the credentials are fetched at the first request')
-    else await credentials.get()
-    const options = {
-      credentials,
-      env,
-      log: this.debugLog,
-      minTtlSeconds: minTtl,
-      profile,
-      ...(this.flags.debug ? {requestLog: this.debugLog} : {}),
-    }
-    const served = this.flags['ec2-server']
-      ? await serve.serveEc2ToChild({...options, ...(address ? {address} : {})})
-      : await serve.serveEcsToChild(options)
-    try {
-      const [command, args] = this.childCommand()
-      this.debugLog(`running ${command} with a credential server for ${name}`)
-      return await runChild(command, args, served.env)
-    } finally {
-      await served.server.close()
-    }
   }
 }
 
