@@ -7,6 +7,7 @@ const sso: CredentialSourceDescriptor = {
   id: 'sso',
   priority: 300,
   matches: (profile) => Boolean(profile.ssoStartUrl),
+  cachedSession: (profile) => ({mfaSerial: profile.ssoStartUrl ?? '', type: 'sso.GetRoleCredentials'}),
   create: (profile, deps) => async () => {
     const {ssoProvider} = await import('../lib/providers/sources/sso.ts')
     return ssoProvider(profile, deps)()
@@ -17,6 +18,7 @@ const webIdentity: CredentialSourceDescriptor = {
   id: 'web-identity',
   priority: 200,
   matches: (profile) => Boolean(profile.webIdentityTokenFile || profile.webIdentityTokenProcess),
+  cachedSession: () => ({mfaSerial: '', type: 'sts.AssumeRoleWithWebIdentity'}),
   create: (profile, deps) => async () => {
     const {webIdentityProvider} = await import('../lib/providers/sources/web-identity.ts')
     return webIdentityProvider(profile, deps)()
@@ -27,6 +29,7 @@ const credentialProcess: CredentialSourceDescriptor = {
   id: 'credential-process',
   priority: 100,
   matches: (profile) => Boolean(profile.credentialProcess),
+  cachedSession: () => ({mfaSerial: '', type: 'credential_process'}),
   create: (profile, deps) => async () => {
     const {credentialProcessProvider} = await import('../lib/providers/sources/credential-process.ts')
     return credentialProcessProvider(profile, deps)()

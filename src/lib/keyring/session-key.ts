@@ -3,14 +3,6 @@
  * Sharing the format lets aws-vault and vault reuse each other's cached sessions.
  */
 
-export const SessionTypes = [
-  'sts.GetSessionToken',
-  'sts.AssumeRole',
-  'sts.AssumeRoleWithWebIdentity',
-  'sso.GetRoleCredentials',
-  'credential_process',
-] as const
-
 export interface SessionMetadata {
   type: string
   profileName: string

@@ -178,12 +178,25 @@ export interface SourceDeps {
   debug(message: string): void
 }
 
+/** How the host caches a source's credentials: the parts of aws-vault's session key that name them. */
+export interface SourceSession {
+  /** The session type, e.g. `sso.GetRoleCredentials`. */
+  type: string
+  /** What tells two sessions of one profile apart (an MFA serial, an SSO start URL); empty when nothing does. */
+  mfaSerial: string
+}
+
 export interface CredentialSourceDescriptor {
   id: string
   /** Higher is tried first among the sources that match a profile. */
   priority: number
   matches(profile: ResolvedProfile): boolean
   create(profile: ResolvedProfile, deps: SourceDeps): CredentialProvider
+  /**
+   * Declared by a source whose credentials the host may cache in the keyring until they expire,
+   * as the session of the profile; without it, the source is asked every time.
+   */
+  cachedSession?(profile: ResolvedProfile): SourceSession
 }
 
 /** The custom hook events, merged into oclif's hook map by the host. */

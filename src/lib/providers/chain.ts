@@ -52,7 +52,7 @@ export async function chainPlan(
     hasStoredCredentials: (name) => stored.has(name),
     markMissing: options.markMissing ?? false,
     noSession: options.noSession,
-    sourceFor: (candidate) => deps.sources.find((source) => safeMatches(source, candidate))?.id,
+    sourceFor: (candidate) => deps.sources.find((source) => safeMatches(source, candidate)),
   })
 }
 

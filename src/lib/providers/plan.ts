@@ -6,7 +6,7 @@
  * with temporary credentials is capped to the one hour AWS allows instead of failing, and
  * every role session is cached, not only those obtained with MFA.
  */
-import type {ResolvedProfile} from '../plugin-api/index.ts'
+import type {CredentialSourceDescriptor, ResolvedProfile} from '../plugin-api/index.ts'
 
 import {missingCredentials} from './stored-credentials.ts'
 
@@ -27,7 +27,7 @@ export interface SourceStep {
   profile: ResolvedProfile
   /** The id of the `vault:sources` descriptor that serves the profile. */
   sourceId: string
-  /** Set for the host's own sources, whose results the chain caches. */
+  /** Set for a source that declares how its results are cached (`cachedSession`). */
   session?: SessionSlot
 }
 
@@ -75,8 +75,8 @@ export interface ChainPlan {
 
 export interface PlanContext {
   hasStoredCredentials(profileName: string): boolean
-  /** The id of the first `vault:sources` descriptor that matches, by priority. */
-  sourceFor(profile: ResolvedProfile): string | undefined
+  /** The first `vault:sources` descriptor that matches, by priority. */
+  sourceFor(profile: ResolvedProfile): Pick<CredentialSourceDescriptor, 'id' | 'cachedSession'> | undefined
   noSession: boolean
   /** Plan past missing keys, marking them, instead of refusing the profile (for `vault describe`). */
   markMissing?: boolean
@@ -84,13 +84,6 @@ export interface PlanContext {
 
 /** AWS limits a role assumed with temporary credentials to one hour. */
 export const roleChainingMaximumSeconds = 3600
-
-/** The session types of the host's own sources, keyed as aws-vault keys them. */
-const builtinSourceSessions: Readonly<Record<string, (profile: ResolvedProfile) => SessionSlot>> = {
-  'credential-process': (profile) => ({mfaSerial: '', profileName: profile.name, type: 'credential_process'}),
-  sso: (profile) => ({mfaSerial: profile.ssoStartUrl ?? '', profileName: profile.name, type: 'sso.GetRoleCredentials'}),
-  'web-identity': (profile) => ({mfaSerial: '', profileName: profile.name, type: 'sts.AssumeRoleWithWebIdentity'}),
-}
 
 export function planChain(profile: ResolvedProfile, context: PlanContext): ChainPlan {
   const planner = new Planner(context)
@@ -112,17 +105,18 @@ class Planner {
   visit(profile: ResolvedProfile, chainedFrom: ResolvedProfile | undefined): void {
     const stored = this.context.hasStoredCredentials(profile.name)
     const source = profile.sourceProfile
-    const sourceId = stored || source ? undefined : this.context.sourceFor(profile)
-    if (!stored && !source && sourceId === undefined) {
+    const sourceDescriptor = stored || source ? undefined : this.context.sourceFor(profile)
+    if (!stored && !source && sourceDescriptor === undefined) {
       if (!this.context.markMissing) throw missingCredentials(profile.name)
       // Planned as the long-term keys `vault add` would store, so the steps above are the ones they would give.
       this.steps.push({kind: 'missing-credentials', profile})
       this.keysOrSource(profile, chainedFrom)
       return
     }
-    if (sourceId !== undefined) {
-      const session = builtinSourceSessions[sourceId]?.(profile)
-      this.steps.push({kind: 'source', profile, sourceId, ...(session ? {session} : {})})
+    if (sourceDescriptor !== undefined) {
+      const cached = sourceDescriptor.cachedSession?.(profile)
+      const session = cached && {mfaSerial: cached.mfaSerial, profileName: profile.name, type: cached.type}
+      this.steps.push({kind: 'source', profile, sourceId: sourceDescriptor.id, ...(session ? {session} : {})})
       return
     }
     if (stored) {

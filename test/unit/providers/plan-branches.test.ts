@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 
+import sources from '../../../src/hooks/sources.ts'
 import {parseConfig, resolveProfile} from '../../../src/lib/config/index.ts'
 import {VaultError} from '../../../src/lib/errors.ts'
 import {planChain, type ChainPlan, type ChainStep} from '../../../src/lib/providers/plan.ts'
@@ -243,6 +244,13 @@ function line(step: ChainStep): string {
   }
 }
 
+const builtinSources = await sources()
+
+/** The host's own source with this id, as the registry would find it. */
+function builtinSource(id: string | undefined) {
+  return id === undefined ? undefined : builtinSources.find((source) => source.id === id)
+}
+
 function plan(row: Row): ChainPlan {
   const file = parseConfig(row.config, '/home/u/.aws/config')
   const stored = new Set(row.stored)
@@ -250,13 +258,15 @@ function plan(row: Row): ChainPlan {
     hasStoredCredentials: (name) => stored.has(name),
     noSession: row.noSession ?? false,
     sourceFor: (profile) =>
-      profile.ssoStartUrl
-        ? 'sso'
-        : profile.webIdentityTokenFile && profile.roleArn
-          ? 'web-identity'
-          : profile.credentialProcess
-            ? 'credential-process'
-            : undefined,
+      builtinSource(
+        profile.ssoStartUrl
+          ? 'sso'
+          : profile.webIdentityTokenFile && profile.roleArn
+            ? 'web-identity'
+            : profile.credentialProcess
+              ? 'credential-process'
+              : undefined,
+      ),
   })
 }
 

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 
+import sources from '../../../src/hooks/sources.ts'
 import {parseConfig, resolveProfile, type ProfileFlags} from '../../../src/lib/config/index.ts'
 import {VaultError} from '../../../src/lib/errors.ts'
 import {planChain, type ChainStep} from '../../../src/lib/providers/plan.ts'
@@ -76,13 +77,15 @@ interface Options {
   noSession?: boolean
 }
 
+const builtinSources = await sources()
+
 function plan(name: string, options: Options = {}) {
   const profile = resolveProfile(file, name, {env: options.env ?? {}, flags: options.flags ?? {}})
   const stored = new Set(options.stored ?? ['jon', 'nomfa'])
   return planChain(profile, {
     hasStoredCredentials: (candidate) => stored.has(candidate),
     noSession: options.noSession ?? false,
-    sourceFor: (candidate) => (candidate.ssoStartUrl ? 'sso' : candidate.credentialProcess ? 'credential-process' : undefined),
+    sourceFor: (candidate) => builtinSources.find((source) => source.matches(candidate)),
   })
 }
 
@@ -197,6 +200,17 @@ describe('chain plan (aws-vault v7 decisions)', () => {
       session: {mfaSerial: 'https://example.awsapps.com/start', profileName: 'sso', type: 'sso.GetRoleCredentials'},
     })
     expect(lines('process')).to.deep.equal(['source credential-process process cached as credential_process'])
+  })
+
+  it("a plugin's source is cached when its descriptor declares a session, and asked every time when it does not", () => {
+    const profile = resolveProfile(file, 'process', {env: {}, flags: {}})
+    const planWith = (source: {id: string; cachedSession?: () => {type: string; mfaSerial: string}}) =>
+      planChain(profile, {hasStoredCredentials: () => false, noSession: false, sourceFor: () => source}).steps[0]
+    expect(planWith({cachedSession: () => ({mfaSerial: 'vault-x', type: 'acme.Token'}), id: 'acme'})).to.deep.include({
+      session: {mfaSerial: 'vault-x', profileName: 'process', type: 'acme.Token'},
+      sourceId: 'acme',
+    })
+    expect(planWith({id: 'acme'})).not.to.have.property('session')
   })
 
   it('a role on top of a source is chained, so capped to an hour', () => {
