@@ -6,9 +6,10 @@ import type * as Interfaces from '@oclif/core/interfaces'
 import type {BackendContext, Keyring, MfaPrompt, PromptContext} from './plugin-api/index.ts'
 
 import type {AwsConfigFile} from './config/index.ts'
-import {errorCode, ErrorCodes, ExitCode, type ErrorCode, VaultError} from './errors.ts'
+import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
 import {printable} from './output/redact.ts'
+import {commandFinished, commandStarted} from './process-guards.ts'
 import type {PluginRegistry} from './registry/index.ts'
 import {
   VaultContext,
@@ -103,7 +104,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   private finish(): void {
     if (this.finished) return
     this.finished = true
-    unfinishedCommands--
+    commandFinished()
   }
 
   /** Resolves the profile and obtains its credentials through the provider chain. */
@@ -163,8 +164,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   override async init(): Promise<void> {
-    guardEarlyExit()
-    unfinishedCommands++
+    commandStarted()
     await super.init()
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
@@ -286,29 +286,6 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       return false
     }
   }
-}
-
-let unfinishedCommands = 0
-let exitGuarded = false
-
-// Node's code when the event loop ran dry while vault still awaited something.
-const UNSETTLED_AWAIT = 13
-
-/**
- * Plugin code that calls process.exit(0) in the middle of a command would pass for a success,
- * and one that never answers while holding nothing open ends vault with Node's code 13 and a
- * warning about top-level await: both are reported as the failure they are.
- */
-function guardEarlyExit(): void {
-  if (exitGuarded) return
-  exitGuarded = true
-  process.once('exit', (code) => {
-    // A closed stdout ends vault on purpose (bin/run.js): the reader has what it wanted.
-    if (unfinishedCommands === 0 || process.stdout.destroyed || (code !== 0 && code !== UNSETTLED_AWAIT)) return
-    process.exitCode = ExitCode.failure
-    const how = code === 0 ? 'a plugin calling process.exit?' : 'waiting for an answer that could never come, from a plugin?'
-    process.stderr.write(`vault: the process was ended before the command finished (${how})\n`)
-  })
 }
 
 const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])
