@@ -12,6 +12,7 @@ import {printable} from './output/redact.ts'
 import {commandFinished, commandStarted} from './process-guards.ts'
 import type {PluginRegistry} from './registry/index.ts'
 import {
+  globalFlagVariables,
   VaultContext,
   type CredentialFlagValues,
   type GlobalFlagValues,
@@ -44,34 +45,38 @@ export const credentialFlags = {
  */
 export abstract class VaultCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
-    backend: Flags.string({description: 'Secret backend to use (see `vault backends`)', env: 'AWS_VAULT_BACKEND', helpGroup: 'GLOBAL'}),
+    backend: Flags.string({
+      description: 'Secret backend to use (see `vault backends`)',
+      env: globalFlagVariables.backend,
+      helpGroup: 'GLOBAL',
+    }),
     debug: Flags.boolean({allowNo: true, description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
     'file-dir': Flags.string({
       description: 'Directory for the "file" backend',
-      env: 'AWS_VAULT_FILE_DIR',
+      env: globalFlagVariables['file-dir'],
       helpGroup: 'BACKEND',
     }),
-    keychain: Flags.string({description: 'Name of the macOS keychain', env: 'AWS_VAULT_KEYCHAIN_NAME', helpGroup: 'BACKEND'}),
-    'pass-cmd': Flags.string({description: 'Name of the pass executable', env: 'AWS_VAULT_PASS_CMD', helpGroup: 'BACKEND'}),
+    keychain: Flags.string({description: 'Name of the macOS keychain', env: globalFlagVariables.keychain, helpGroup: 'BACKEND'}),
+    'pass-cmd': Flags.string({description: 'Name of the pass executable', env: globalFlagVariables['pass-cmd'], helpGroup: 'BACKEND'}),
     'pass-dir': Flags.string({
       description: 'pass password store directory',
-      env: 'AWS_VAULT_PASS_PASSWORD_STORE_DIR',
+      env: globalFlagVariables['pass-dir'],
       helpGroup: 'BACKEND',
     }),
     'pass-prefix': Flags.string({
       description: 'Prefix for the pass entries',
-      env: 'AWS_VAULT_PASS_PREFIX',
+      env: globalFlagVariables['pass-prefix'],
       helpGroup: 'BACKEND',
     }),
-    prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: 'AWS_VAULT_PROMPT', helpGroup: 'GLOBAL'}),
+    prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: globalFlagVariables.prompt, helpGroup: 'GLOBAL'}),
     'session-backend': Flags.string({
       description: 'Backend for sessions and SSO tokens, with its settings as AWS_VAULT_SESSION_* (default: with the keys)',
-      env: 'AWS_VAULT_SESSION_BACKEND',
+      env: globalFlagVariables['session-backend'],
       helpGroup: 'GLOBAL',
     }),
     'secret-service-collection': Flags.string({
       description: 'Secret Service collection name',
-      env: 'AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME',
+      env: globalFlagVariables['secret-service-collection'],
       helpGroup: 'BACKEND',
     }),
   }
