@@ -90,9 +90,9 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
   }
 
   /** The profile as login sees it: --duration also sets the federation token's length. */
-  private async resolve(name: string): Promise<ResolvedProfile> {
+  private async resolve(name: string, {known = true} = {}): Promise<ResolvedProfile> {
     const seconds = this.durationSeconds()
-    await this.assertKnownProfile(name)
+    if (known) await this.assertKnownProfile(name)
     return resolveProfile(await this.awsConfig(), name, {
       env: this.vaultEnv,
       flags: {
@@ -135,7 +135,8 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
         ],
       })
     }
-    const profile = await this.resolve('default')
+    // Only [default]'s settings (region, durations) are read here, and it need not exist: not a typo to refuse.
+    const profile = await this.resolve('default', {known: false})
     if (credentials.sessionToken) return {credentials, profile}
     return {credentials: await this.federate(credentials, profile), profile}
   }

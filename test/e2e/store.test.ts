@@ -142,6 +142,8 @@ describe('vault add / list / remove (built binary)', () => {
         priority: 10,
         reason: json.result.find((r: {id: string}) => r.id === 'file').reason,
         summary: json.result.find((r: {id: string}) => r.id === 'file').summary,
+        // The file store can be unlocked for a while (vault unlock); nothing unlocked it here.
+        unlocked: false,
       },
     ])
   })
