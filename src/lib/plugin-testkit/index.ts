@@ -6,6 +6,6 @@
  */
 export type {BackendContextOptions, Recorded} from './contexts.ts'
 export {backendContext, promptContext} from './contexts.ts'
-export {keyringContract} from './keyring-contract.ts'
+export {type ContractOptions, keyringContract} from './keyring-contract.ts'
 /** aws-vault's item JSON, the codec the host hands to every backend as `ctx.items`. */
 export {itemCodec} from '../keyring/item-codec.ts'

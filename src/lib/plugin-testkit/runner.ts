@@ -8,7 +8,8 @@ type Body = (this: TestContext) => void | Promise<void>
 /** The globals of mocha's BDD interface, as the test kit uses them. */
 export interface TestRunner {
   describe(name: string, body: (this: unknown) => void): void
-  it(name: string, body: Body): void
+  /** Without a body, the test is declared pending (reported, not run). */
+  it(name: string, body?: Body): void
   beforeEach(body: Body): void
   afterEach(body: Body): void
   after(body: Body): void

@@ -22,4 +22,12 @@ const service = `vault-native-${randomBytes(4).toString('hex')}`
 keyringContract(
   '@napi-rs/keyring store with the index item (as on macOS and Windows)',
   async () => new NativeKeyring(await secretServiceLocation(service)),
+  undefined,
+  {
+    // Several connections creating items in the default collection at once crash gnome-keyring-daemon
+    // (a GLib assertion after "asked to register item …, but it's already registered"), taking every later
+    // test with it. The platforms this binding serves are macOS and Windows; the daemon is only a stand-in.
+    concurrentWritersUnsupported:
+      "gnome-keyring-daemon crashes on concurrent item creation from several connections, and it only stands in for macOS's and Windows' stores here",
+  },
 )

@@ -17,6 +17,8 @@ export interface InnerResult {
   title: string
   fullTitle: string
   passed: boolean
+  /** Declared without a body: reported as pending, not as passed. */
+  pending?: boolean
   error?: string
 }
 
@@ -166,11 +168,13 @@ interface MochaJsonTest {
 }
 
 function parseReport(text: string): InnerResult[] {
-  const report = JSON.parse(text) as {tests: MochaJsonTest[]; failures: MochaJsonTest[]}
+  const report = JSON.parse(text) as {tests: MochaJsonTest[]; failures: MochaJsonTest[]; pending: MochaJsonTest[]}
   const failed = new Map(report.failures.map((test) => [test.fullTitle, test]))
+  const pending = new Set(report.pending.map((test) => test.fullTitle))
   const results: InnerResult[] = report.tests.map((test) => {
     const failure = failed.get(test.fullTitle)
     failed.delete(test.fullTitle)
+    if (pending.has(test.fullTitle)) return {title: test.title, fullTitle: test.fullTitle, passed: false, pending: true}
     return failure === undefined
       ? {title: test.title, fullTitle: test.fullTitle, passed: true}
       : {title: test.title, fullTitle: test.fullTitle, passed: false, error: failure.err?.stack ?? failure.err?.message ?? 'failed'}
