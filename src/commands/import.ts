@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 
 import {VaultCommand} from '../lib/base-command.ts'
-import {printable} from '../lib/output/printable.ts'
+import {printable} from '../lib/printable.ts'
 import {addProfile} from '../lib/config/index.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'

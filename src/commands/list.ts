@@ -5,7 +5,7 @@ import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {isOidcTokenKey} from '../lib/keyring/session-key.ts'
-import {printable} from '../lib/output/printable.ts'
+import {printable} from '../lib/printable.ts'
 import {formatDuration} from '../lib/output/duration.ts'
 import {formatTabwriterTable} from '../lib/output/tabwriter.ts'
 

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {checkProfileName} from '../../../src/lib/config/profile-name.ts'
 import {VaultError} from '../../../src/lib/errors.ts'
-import {printable} from '../../../src/lib/output/printable.ts'
+import {printable} from '../../../src/lib/printable.ts'
 import {isPathLike} from '../../../src/hooks/plugin-paths.ts'
 
 describe('names vault must not trust', function () {
