@@ -126,6 +126,7 @@ export class VaultContext {
       findExecutable: (command) => findExecutable(command, this.env.PATH),
       homedir: homedir(),
       items: itemCodec,
+      shareUntilFailure,
       promptSecret: readOnly
         ? () => readOnly.refuse('a backend passphrase prompt')
         : async (message) => (await import('./prompt/ask.ts')).promptSecret(message, 'the backend passphrase'),

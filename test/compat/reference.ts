@@ -6,9 +6,9 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} fr
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import type {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {encodeCredentials} from '../../src/lib/keyring/credential-store.ts'
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
 import {repoRoot, runNode, vaultBin, type RunResult} from '../helpers/cli.ts'
 
 export const referenceVariable = 'VAULT_COMPAT_AWS_VAULT'
@@ -114,13 +114,7 @@ export class SharedWorld {
 
   /** The file store opened in-process (vault's own backend), to seed items both binaries read. */
   store(): FileKeyring {
-    return new FileKeyring({
-      debug: () => {},
-      dir: this.keysDir,
-      items: itemCodec,
-      passphrase: this.passphrase,
-      promptSecret: () => Promise.reject(new Error('no prompt in the compat suite')),
-    })
+    return keyringAt(this.keysDir, this.passphrase)
   }
 
   async storeKeys(profiles: string[]): Promise<void> {

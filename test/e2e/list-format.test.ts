@@ -1,7 +1,6 @@
 import {expect} from 'chai'
 
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {formatSessionKey} from '../../src/lib/keyring/session-key.ts'
 import {encodeSession} from '../../src/lib/keyring/session-store.ts'
 import {Sandbox} from '../helpers/cli.ts'
@@ -16,13 +15,7 @@ describe('vault list in aws-vault’s format (built binary)', function () {
   before(async () => {
     sandbox.writeConfig(`[profile work]\nregion = eu-west-1\n\n[profile sso]\nsso_start_url = ${start}\nsso_region = eu-west-1\n`)
     await sandbox.addKey('work', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')
-    const store = new FileKeyring({
-      debug: () => {},
-      dir: sandbox.keysDir,
-      items: itemCodec,
-      passphrase: sandbox.passphrase,
-      promptSecret: () => Promise.reject(new Error('no prompt')),
-    })
+    const store = keyringAt(sandbox.keysDir, sandbox.passphrase)
     // Half a minute off the minute, so the printed seconds stay two digits while the test runs.
     const expiration = new Date(Date.now() + 3600_000 - 30_000)
     const session = encodeSession({accessKeyId: 'ASIAEXAMPLE', expiration, secretAccessKey: 's', sessionToken: 't'})

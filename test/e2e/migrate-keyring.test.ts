@@ -2,8 +2,8 @@ import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import type {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {Sandbox, vaultBin} from '../helpers/cli.ts'
 import {awsVaultCredentialsJson, parseEnv, SecretServiceSession} from './backend-helpers.ts'
 
@@ -37,13 +37,7 @@ describe('vault migrate into and out of the OS keyring (gnome-keyring-daemon on 
   })
 
   function fileStore(): FileKeyring {
-    return new FileKeyring({
-      dir: sandbox.keysDir,
-      passphrase: sandbox.passphrase,
-      promptSecret: () => Promise.reject(new Error('no prompt')),
-      debug: () => {},
-      items: itemCodec,
-    })
+    return keyringAt(sandbox.keysDir, sandbox.passphrase)
   }
 
   async function fill(names: string[]): Promise<Map<string, string>> {

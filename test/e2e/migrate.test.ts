@@ -5,9 +5,9 @@ import {join} from 'node:path'
 
 import type {Keyring} from '../../src/lib/plugin-api/index.ts'
 
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
 import {formatSessionKey} from '../../src/lib/keyring/session-key.ts'
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import type {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {openKeyring as openPassKeyring} from '../../plugins/backend-pass/test/support.ts'
 import {Sandbox, vaultBin} from '../helpers/cli.ts'
 import {awsVaultCredentialsJson, linkPassPlugin, makePassStore, parseEnv, xdgEnv, type PassStore} from './backend-helpers.ts'
@@ -16,13 +16,7 @@ const decoder = new TextDecoder()
 
 /** The sandbox's file store, opened in-process to fill it and to check it. */
 function fileStore(sandbox: Sandbox): FileKeyring {
-  return new FileKeyring({
-    dir: sandbox.keysDir,
-    passphrase: sandbox.passphrase,
-    promptSecret: () => Promise.reject(new Error('no prompt')),
-    debug: () => {},
-    items: itemCodec,
-  })
+  return keyringAt(sandbox.keysDir, sandbox.passphrase)
 }
 
 async function contents(keyring: Keyring): Promise<Map<string, string>> {

@@ -4,8 +4,8 @@ import {expect} from 'chai'
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import type {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {createPassStore, linkPassBackend} from './support/pass-store.ts'
 import {leaks, newSecretKey, registerSecret} from './support/transcript.ts'
 import {fakeAccessKeyId, World} from './support/world.ts'
@@ -13,13 +13,7 @@ import {fakeAccessKeyId, World} from './support/world.ts'
 const NOBODY = 65534
 
 function fileStore(world: World): FileKeyring {
-  return new FileKeyring({
-    dir: world.keysDir,
-    passphrase: world.passphrase,
-    promptSecret: () => Promise.reject(new Error('no prompt')),
-    debug: () => {},
-    items: itemCodec,
-  })
+  return keyringAt(world.keysDir, world.passphrase)
 }
 
 describe('leftovers and foreign files (built binary)', function () {

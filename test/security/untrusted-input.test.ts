@@ -6,9 +6,8 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {itemCodec} from '../../src/lib/keyring/item-codec.ts'
 import {CredentialStore} from '../../src/lib/keyring/credential-store.ts'
-import {FileKeyring} from '../../plugins/backend-file/src/file-keyring.ts'
+import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {leaks, newSecretKey} from './support/transcript.ts'
 import {fakeAccessKeyId, World} from './support/world.ts'
 
@@ -83,15 +82,7 @@ describe('untrusted input (built binary)', function () {
     expect(readFileSync(world.configFile, 'utf8')).to.equal('[profile existing]\n')
 
     // Names that some other program stored: each is still drawn on one line of its own.
-    const store = new CredentialStore(
-      new FileKeyring({
-        dir: world.keysDir,
-        passphrase: world.passphrase,
-        promptSecret: () => Promise.reject(new Error('no prompt')),
-        debug: () => {},
-        items: itemCodec,
-      }),
-    )
+    const store = new CredentialStore(keyringAt(world.keysDir, world.passphrase))
     for (const name of ['two\nlines', 'carriage\rreturn', 'escape\u001b[2Jclear', 'plain'])
       await store.set(name, {accessKeyId: fakeAccessKeyId(), secretAccessKey: newSecretKey()})
 

@@ -1,14 +1,13 @@
 import {readdir, readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {BackendContext, ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+import type {BackendContext, ItemCodec, Keyring, KeyringItem, ShareUntilFailure} from '@vault-aws/cli/plugin-api'
 
 import {removeStaleTempFiles, syncDir, writeFileAtomic} from './atomic-write.ts'
 import {hasCode, keyringError} from './errors.ts'
 import {itemKeyOf, keyToFilename} from './filename.ts'
 import {decrypt, encrypt} from './jwe.ts'
 import {PassphraseKeeper} from './kept-passphrase.ts'
-import {shareUntilFailure} from './share-until-failure.ts'
 import {ensureStoreDir, resolveStoreDir} from './store-dir.ts'
 
 export interface FileKeyringOptions {
@@ -21,6 +20,8 @@ export interface FileKeyringOptions {
   debug(message: string): void
   /** aws-vault's item JSON, which each file holds encrypted. */
   items: ItemCodec
+  /** The host's: the store directory, the passphrase and its check are each done once, unless they fail. */
+  shareUntilFailure: ShareUntilFailure
 }
 
 // A writer killed between creating and renaming its temp file leaves it behind; after this
@@ -33,14 +34,18 @@ const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
 export class FileKeyring implements Keyring {
   readonly dir: string
   readonly #options: FileKeyringOptions
-  readonly #ready = shareUntilFailure(() => ensureStoreDir(this.dir, this.#options.debug))
-  readonly #passphrase = shareUntilFailure(() => this.#findPassphrase())
-  readonly #verification = shareUntilFailure((passphrase: string) => this.#verify(passphrase))
+  readonly #ready: () => Promise<void>
+  readonly #passphrase: () => Promise<string>
+  readonly #verification: (passphrase: string) => Promise<void>
   #verified = false
 
   constructor(options: FileKeyringOptions) {
     this.dir = options.dir
     this.#options = options
+    const share = options.shareUntilFailure
+    this.#ready = share(() => ensureStoreDir(this.dir, options.debug))
+    this.#passphrase = share(() => this.#findPassphrase())
+    this.#verification = share((passphrase: string) => this.#verify(passphrase))
   }
 
   async get(key: string): Promise<KeyringItem> {
@@ -178,6 +183,7 @@ export function openFileKeyring(ctx: BackendContext): FileKeyring {
     keptPassphrase: () => keeper.read(),
     debug: (message) => ctx.debug(message),
     items: ctx.items,
+    shareUntilFailure: ctx.shareUntilFailure,
   })
 }
 

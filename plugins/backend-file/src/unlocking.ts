@@ -17,6 +17,7 @@ export const fileUnlocking: BackendUnlocking = {
       promptSecret: (message) => ctx.promptSecret(message),
       debug: (message) => ctx.debug(message),
       items: ctx.items,
+      shareUntilFailure: ctx.shareUntilFailure,
     })
     const passphrase = await store.checkPassphrase()
     const until = await keeper.keep(passphrase, seconds)

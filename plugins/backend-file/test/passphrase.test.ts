@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {itemCodec} from '@vault-aws/cli/plugin-testkit'
+import {itemCodec, shareUntilFailure} from '@vault-aws/cli/plugin-testkit'
 import {FileKeyring, openFileKeyring} from '../src/file-keyring.ts'
 import {context, decoder, encoder, keyringAt, PASSPHRASE, tempDir} from './support.ts'
 
@@ -110,6 +110,7 @@ describe('file backend: passphrase', function () {
       promptSecret: () => Promise.reject(Object.assign(new Error('no terminal'), {code: 'NO_TTY'})),
       debug: () => undefined,
       items: itemCodec,
+      shareUntilFailure,
     })
     expect((await failure(keyring.set({key: 'a', data: encoder.encode('1')}))).code).to.equal('NO_TTY')
     expect(await readdir(store.path)).to.deep.equal([])

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import {CompactEncrypt} from 'jose'
 
-import {itemCodec} from '@vault-aws/cli/plugin-testkit'
+import {backendContext} from '@vault-aws/cli/plugin-testkit'
 import backends from '../src/hooks/backends.ts'
 import {TEMP_PREFIX} from '../src/atomic-write.ts'
 import {filenameToKey, itemKeyOf, keyToFilename} from '../src/filename.ts'
@@ -128,14 +128,7 @@ describe('file backend: names and settings', function () {
     const [file] = descriptors
     expect(file).to.include({id: 'file', priority: 10})
     expect(file?.summary).to.be.a('string').and.not.equal('')
-    const availability = await file?.isAvailable({
-      env: {},
-      findExecutable: () => undefined,
-      homedir: '/h',
-      items: itemCodec,
-      promptSecret: async () => '',
-      debug: () => undefined,
-    })
+    const availability = await file?.isAvailable(backendContext({homedir: '/h'}))
     expect(availability?.available).to.equal(true)
     expect(availability?.reason).to.be.a('string').and.not.equal('')
   })

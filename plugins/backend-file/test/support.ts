@@ -15,7 +15,8 @@ export function context(env: Record<string, string | undefined>, answer = PASSPH
 
 export function keyringAt(dir: string, passphrase: string | undefined = PASSPHRASE, answer = PASSPHRASE): FileKeyring {
   const ctx = context({}, answer)
-  return new FileKeyring({dir, passphrase, promptSecret: ctx.promptSecret, debug: ctx.debug, items: ctx.items})
+  const {promptSecret, debug, items, shareUntilFailure} = ctx
+  return new FileKeyring({dir, passphrase, promptSecret, debug, items, shareUntilFailure})
 }
 
 export async function tempDir(): Promise<{path: string; remove(): Promise<void>}> {

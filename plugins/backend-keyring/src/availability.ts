@@ -5,16 +5,15 @@ import {collectionName, hasDisplay, keychainName} from './settings.ts'
 // `vault backends` and the default choice wait for this at most, per step.
 export const PROBE_TIMEOUT_MS = 3000
 
-type Env = Readonly<Record<string, string | undefined>>
-
 /** Whether the OS keyring can be reached now, and why not. Never prompts. */
 export async function keyringAvailability(ctx: BackendContext, platform: NodeJS.Platform = process.platform): Promise<Availability> {
-  if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') return secretServiceAvailability(ctx.env)
+  if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') return secretServiceAvailability(ctx)
   if (platform === 'darwin' || platform === 'win32') return nativeAvailability(ctx, platform)
   return {available: false, reason: `no OS keyring support on ${platform}`}
 }
 
-export async function secretServiceAvailability(env: Env): Promise<Availability> {
+export async function secretServiceAvailability(ctx: BackendContext): Promise<Availability> {
+  const {env} = ctx
   const {sessionBusLocation} = await import('./dbus/address.ts')
   const location = sessionBusLocation(env)
   if ('reason' in location) return {available: false, reason: location.reason}
@@ -23,7 +22,7 @@ export async function secretServiceAvailability(env: Env): Promise<Availability>
   const name = collectionName(env)
   let service
   try {
-    service = await connectSecretService(env, PROBE_TIMEOUT_MS)
+    service = await connectSecretService(ctx, PROBE_TIMEOUT_MS)
   } catch (error) {
     return {available: false, reason: (error as Error).message}
   }

@@ -16,7 +16,12 @@ export async function openKeyring(ctx: BackendContext, platform: NodeJS.Platform
     const {connectSecretService} = await import('./secret-service/connect.ts')
     const collection = collectionName(ctx.env)
     ctx.debug(`keyring: Secret Service collection ${JSON.stringify(collection)}`)
-    return new SecretServiceKeyring({collection, connect: () => connectSecretService(ctx.env), items: ctx.items})
+    return new SecretServiceKeyring({
+      collection,
+      connect: () => connectSecretService(ctx),
+      items: ctx.items,
+      shareUntilFailure: ctx.shareUntilFailure,
+    })
   }
   throw keyringError('BACKEND_UNAVAILABLE', `no OS keyring support on ${platform}`)
 }

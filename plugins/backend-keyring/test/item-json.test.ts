@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {itemCodec} from '@vault-aws/cli/plugin-testkit'
+import {itemCodec, shareUntilFailure} from '@vault-aws/cli/plugin-testkit'
 import {CONTENT_TYPE, KEY_ATTRIBUTE, SecretServiceKeyring} from '../src/secret-service/keyring.ts'
 import type {NewItem, SecretService} from '../src/secret-service/service.ts'
 import {codeOf} from './support/context.ts'
@@ -28,6 +28,7 @@ function memoryService() {
     collection: 'awsvault',
     connect: async () => service as unknown as SecretService,
     items: itemCodec,
+    shareUntilFailure,
   })
   return {keyring, created, secrets}
 }

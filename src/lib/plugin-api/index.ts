@@ -52,6 +52,12 @@ export interface ItemCodec {
   decode(key: string, json: string): DecodedItem | undefined
 }
 
+/**
+ * Wraps `start` so that the work its first call begins is shared by every later call until it
+ * fails; a failure is forgotten, and the next call begins the work again instead of failing forever.
+ */
+export type ShareUntilFailure = <A extends unknown[], T>(start: (...args: A) => Promise<T>) => (...args: A) => Promise<T>
+
 /** What the host hands to a backend: its settings come from `env`, with aws-vault's variable names. */
 export interface BackendContext {
   env: Readonly<Record<string, string | undefined>>
@@ -62,6 +68,8 @@ export interface BackendContext {
   promptSecret(message: string): Promise<string>
   /** Where a program runs from on `env.PATH` (a name with a slash is a path); never the current directory by accident. */
   findExecutable(command: string): string | undefined
+  /** For work done once per keyring (connecting, asking for a passphrase) that a failure must not spoil for good. */
+  shareUntilFailure: ShareUntilFailure
   debug(message: string): void
 }
 

@@ -1,6 +1,7 @@
 import {findExecutable} from '../executable.ts'
 import {itemCodec} from '../keyring/item-codec.ts'
 import type {BackendContext, PromptContext} from '../plugin-api/index.ts'
+import {shareUntilFailure} from '../share-until-failure.ts'
 
 type Env = Record<string, string | undefined>
 
@@ -20,8 +21,8 @@ export interface BackendContextOptions {
 }
 
 /**
- * A `BackendContext` as the host builds one: the host's own item codec and program lookup
- * (on `env.PATH`), and the `debug` and `promptSecret` calls recorded.
+ * A `BackendContext` as the host builds one: the host's own item codec, program lookup (on
+ * `env.PATH`) and `shareUntilFailure`, and the `debug` and `promptSecret` calls recorded.
  */
 export function backendContext(options: BackendContextOptions = {}): BackendContext & Recorded {
   const env = options.env ?? {}
@@ -33,6 +34,7 @@ export function backendContext(options: BackendContextOptions = {}): BackendCont
     homedir: options.homedir ?? '/nonexistent-home',
     items: itemCodec,
     findExecutable: (command) => findExecutable(command, env.PATH),
+    shareUntilFailure,
     debug: (message) => void debugged.push(message),
     promptSecret(message) {
       prompts.push(message)

@@ -9,3 +9,5 @@ export {backendContext, promptContext} from './contexts.ts'
 export {type ContractOptions, keyringContract} from './keyring-contract.ts'
 /** aws-vault's item JSON, the codec the host hands to every backend as `ctx.items`. */
 export {itemCodec} from '../keyring/item-codec.ts'
+/** The host's `shareUntilFailure`, which it hands to every backend as `ctx.shareUntilFailure`. */
+export {shareUntilFailure} from '../share-until-failure.ts'

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import {MemoryKeyring} from '../../../src/lib/keyring/memory-keyring.ts'
-import {backendContext, itemCodec, keyringContract, promptContext} from '../../../src/lib/plugin-testkit/index.ts'
+import {backendContext, itemCodec, keyringContract, promptContext, shareUntilFailure} from '../../../src/lib/plugin-testkit/index.ts'
+import {shareUntilFailure as hostShareUntilFailure} from '../../../src/lib/share-until-failure.ts'
 
 // The kit's own suite, run against the host's in-memory keyring: the contract passes a keyring
 // that keeps its promises, under mocha, with node:assert. Every open sees the same store.
@@ -14,6 +15,8 @@ describe('plugin test kit contexts', () => {
     expect(ctx.env).to.deep.equal({AWS_VAULT_FILE_DIR: '/tmp/store'})
     expect(ctx.homedir).to.equal('/nonexistent-home')
     expect(ctx.items).to.equal(itemCodec)
+    expect(ctx.shareUntilFailure).to.equal(hostShareUntilFailure)
+    expect(shareUntilFailure).to.equal(hostShareUntilFailure)
     const refusal = await ctx.promptSecret('Passphrase: ').then(
       () => undefined,
       (error: Error) => error.message,

@@ -4,6 +4,7 @@ import {expect} from 'chai'
 import {VaultError} from '../../../src/lib/errors.ts'
 import {itemCodec} from '../../../src/lib/keyring/item-codec.ts'
 import {PluginRegistry, type HookHost, type Registered} from '../../../src/lib/registry/index.ts'
+import {shareUntilFailure} from '../../../src/lib/share-until-failure.ts'
 import {loadFixtureConfig, removeFixtureHosts} from './fixture-host.ts'
 
 const ids = (entries: Array<Registered<{id: string}>>) => entries.map((entry) => entry.descriptor.id)
@@ -48,6 +49,7 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
         findExecutable: () => undefined,
         homedir: '/nonexistent',
         items: itemCodec,
+        shareUntilFailure,
         promptSecret: async () => '',
         debug: () => {},
       }

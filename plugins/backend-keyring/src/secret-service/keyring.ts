@@ -1,7 +1,6 @@
-import type {ItemCodec, Keyring, KeyringItem} from '@vault-aws/cli/plugin-api'
+import type {ItemCodec, Keyring, KeyringItem, ShareUntilFailure} from '@vault-aws/cli/plugin-api'
 
 import {keyringError, notFound} from '../errors.ts'
-import {shareUntilFailure} from '../share-until-failure.ts'
 import {translate} from './errors.ts'
 import {isNoSuchObject, type SecretService} from './service.ts'
 
@@ -17,6 +16,8 @@ export interface SecretServiceKeyringOptions {
   connect(): Promise<SecretService>
   /** aws-vault's item JSON, which each secret holds. */
   items: ItemCodec
+  /** The host's: one connection is made, again only after a failure. */
+  shareUntilFailure: ShareUntilFailure
 }
 
 /**
@@ -25,14 +26,13 @@ export interface SecretServiceKeyringOptions {
  */
 export class SecretServiceKeyring implements Keyring {
   readonly collection: string
-  readonly #connect: () => Promise<SecretService>
   readonly #items: ItemCodec
-  readonly #service = shareUntilFailure(() => this.#connect())
+  readonly #service: () => Promise<SecretService>
 
   constructor(options: SecretServiceKeyringOptions) {
     this.collection = options.collection
-    this.#connect = options.connect
     this.#items = options.items
+    this.#service = options.shareUntilFailure(() => options.connect())
   }
 
   async get(key: string): Promise<KeyringItem> {

@@ -1,5 +1,6 @@
+import type {ShareUntilFailure} from '@vault-aws/cli/plugin-api'
+
 import {type DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
-import {shareUntilFailure} from '../share-until-failure.ts'
 import {DH_ALGORITHM, dhOffer, plainTransport, type SecretTransport} from './transport.ts'
 
 const DEST = 'org.freedesktop.secrets'
@@ -53,10 +54,12 @@ interface Session {
  */
 export class SecretService {
   readonly #bus: DBusClient
-  readonly #session = shareUntilFailure(() => this.#negotiate())
+  readonly #session: () => Promise<Session>
 
-  constructor(bus: DBusClient) {
+  /** `share` is the host's `ctx.shareUntilFailure`: one session is negotiated, again only after a failure. */
+  constructor(bus: DBusClient, share: ShareUntilFailure) {
     this.#bus = bus
+    this.#session = share(() => this.#negotiate())
   }
 
   close(): void {

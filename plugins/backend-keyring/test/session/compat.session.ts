@@ -2,7 +2,6 @@ import {spawnSync} from 'node:child_process'
 
 import {expect} from 'chai'
 
-import {itemCodec} from '@vault-aws/cli/plugin-testkit'
 import {connectSecretService} from '../../src/secret-service/connect.ts'
 import {SecretServiceKeyring} from '../../src/secret-service/keyring.ts'
 import {context} from '../support/context.ts'
@@ -61,7 +60,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
       '"KeychainNotTrustApplication":false,"KeychainNotSynchronizable":false}'
     expect(secretTool(['lookup', 'profile', 'written-by-vault']).stdout).to.equal(expected)
 
-    const service = await connectSecretService(sessionEnv())
+    const service = await connectSecretService(context(sessionEnv()))
     try {
       expect(await service.searchItems(AWSVAULT, {profile: 'written-by-vault'})).to.have.length(1)
     } finally {
@@ -70,7 +69,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
   })
 
   it("sends secrets over the bus encrypted (the spec's Diffie-Hellman session), not in the clear", async function () {
-    const service = await connectSecretService(sessionEnv())
+    const service = await connectSecretService(context(sessionEnv()))
     try {
       expect(await service.transferAlgorithm()).to.equal('dh-ietf1024-sha256-aes128-cbc-pkcs7')
     } finally {
@@ -82,7 +81,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
     const keyring = await openDefault()
     await keyring.set({key: 'twice', data: new TextEncoder().encode('one')})
     await keyring.set({key: 'twice', data: new TextEncoder().encode('two')})
-    const service = await connectSecretService(sessionEnv())
+    const service = await connectSecretService(context(sessionEnv()))
     try {
       expect(await service.searchItems(AWSVAULT, {profile: 'twice'})).to.have.length(1)
     } finally {
@@ -96,7 +95,7 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
     const keyring = await descriptor!.open(context(env))
     await keyring.set({key: 'team-only', data: new TextEncoder().encode('x')})
 
-    const service = await connectSecretService(env)
+    const service = await connectSecretService(context(env))
     try {
       expect(await service.searchItems(custom, {profile: 'team-only'})).to.have.length(1)
       expect(await service.searchItems(AWSVAULT, {profile: 'team-only'})).to.have.length(0)
@@ -115,7 +114,13 @@ describe('items laid out as aws-vault lays them out in the Secret Service', func
 
   it('reports an item whose secret is not an Item JSON as BACKEND_CORRUPT', async function () {
     secretTool(['store', '--label=broken', `--collection=${AWSVAULT}`, 'profile', 'broken'], 'plain text, not JSON')
-    const keyring = new SecretServiceKeyring({collection: 'awsvault', connect: () => connectSecretService(sessionEnv()), items: itemCodec})
+    const ctx = context(sessionEnv())
+    const keyring = new SecretServiceKeyring({
+      collection: 'awsvault',
+      connect: () => connectSecretService(ctx),
+      items: ctx.items,
+      shareUntilFailure: ctx.shareUntilFailure,
+    })
     const error = await keyring.get('broken').then(
       () => undefined,
       (failure: unknown) => failure as {code?: string; message: string},
