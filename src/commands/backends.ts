@@ -13,6 +13,8 @@ export interface BackendRow {
   /** For a backend `vault unlock` can unlock: whether it is, and until when (ISO 8601); otherwise absent. */
   unlocked?: boolean
   unlockedUntil?: string
+  /** When this backend is also the session store (--session-backend) and that is another store: its state. */
+  sessions?: {store: string; unlocked: boolean; unlockedUntil?: string}
 }
 
 export default class Backends extends VaultCommand<typeof Backends> {
@@ -40,6 +42,16 @@ export default class Backends extends VaultCommand<typeof Backends> {
           row.unlocked = state.unlocked
           if (state.until) row.unlockedUntil = state.until.toISOString()
         }
+        if (descriptor.id === this.sessionBackendId) {
+          const sessions = await descriptor.unlocking.state(this.sessionBackendContext()).catch(() => undefined)
+          if (sessions && sessions.store !== state?.store) {
+            row.sessions = {
+              store: sessions.store,
+              unlocked: sessions.unlocked,
+              ...(sessions.until ? {unlockedUntil: sessions.until.toISOString()} : {}),
+            }
+          }
+        }
       }
       rows.push(row)
     }
@@ -59,5 +71,10 @@ export default class Backends extends VaultCommand<typeof Backends> {
 function availableText(row: BackendRow): string {
   if (!row.available) return `no (${row.reason || 'unavailable'})`
   if (row.unlocked === undefined) return 'yes'
-  return row.unlocked && row.unlockedUntil ? `yes, unlocked ${describeUntil(new Date(row.unlockedUntil))}` : 'yes, locked'
+  const sessions = row.sessions ? `; sessions ${lockText(row.sessions)}` : ''
+  return `yes, ${lockText(row)}${sessions}`
+}
+
+function lockText(state: {unlocked?: boolean; unlockedUntil?: string}): string {
+  return state.unlocked && state.unlockedUntil ? `unlocked ${describeUntil(new Date(state.unlockedUntil))}` : 'locked'
 }

@@ -9,6 +9,7 @@ import type {AwsConfigFile} from './config/index.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
 import {printable} from './output/redact.ts'
+import type {UnlockableStore} from './unlock/unlockable-backend.ts'
 import {commandFinished, commandStarted} from './process-guards.ts'
 import type {PluginRegistry} from './registry/index.ts'
 import {
@@ -206,6 +207,15 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
 
   protected backendContext(): BackendContext {
     return this.context.backendContext()
+  }
+
+  protected sessionBackendContext(): BackendContext {
+    return this.context.sessionBackendContext()
+  }
+
+  /** The stores `vault unlock` and `vault lock` act on (the long-term one, and the session store if another). */
+  protected unlockableStores(): Promise<UnlockableStore[]> {
+    return this.context.unlockableStores()
   }
 
   protected promptContext(): PromptContext {

@@ -30,6 +30,7 @@ import {PluginRegistry, type HookHost} from './registry/index.ts'
 import {commandEnvironment} from './providers/sources/run-command.ts'
 import {findExecutable} from './executable.ts'
 import {shareUntilFailure} from './share-until-failure.ts'
+import type {UnlockableStore} from './unlock/unlockable-backend.ts'
 
 /** aws-vault's global backend settings: flags that set the variable each backend reads. */
 export const backendSettingFlags = {
@@ -119,17 +120,26 @@ export class VaultContext {
   }
 
   backendContext(): BackendContext {
+    return this.contextFor(this.env, 'the backend passphrase')
+  }
+
+  /** What the session backend sees: each `AWS_VAULT_SESSION_<X>` as its `AWS_VAULT_<X>`. */
+  sessionBackendContext(): BackendContext {
+    return this.contextFor(sessionBackendEnv(this.env), 'the session store passphrase')
+  }
+
+  private contextFor(env: Record<string, string | undefined>, secret: string): BackendContext {
     const {readOnly} = this.options
     return {
       debug: this.options.debug,
-      env: this.env,
-      findExecutable: (command) => findExecutable(command, this.env.PATH),
+      env,
+      findExecutable: (command) => findExecutable(command, env.PATH),
       homedir: homedir(),
       items: itemCodec,
       shareUntilFailure,
       promptSecret: readOnly
-        ? () => readOnly.refuse('a backend passphrase prompt')
-        : async (message) => (await import('./prompt/ask.ts')).promptSecret(message, 'the backend passphrase'),
+        ? () => readOnly.refuse(`a prompt for ${secret}`)
+        : async (message) => (await import('./prompt/ask.ts')).promptSecret(message, secret),
     }
   }
 
@@ -155,6 +165,20 @@ export class VaultContext {
     if (this.sessionBackendId === undefined) return this.keyring()
     this.sessionKeyringPromise ??= this.openSessionKeyring(this.sessionBackendId)
     return this.sessionKeyringPromise
+  }
+
+  /** What `vault unlock` and `vault lock` act on: the chosen (or named) backend's store, and the session store. */
+  async unlockableStores(): Promise<UnlockableStore[]> {
+    const entries = await this.registry.backends()
+    this.reportPluginWarnings()
+    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+    const session = this.sessionBackendId
+    const {unlockableStores} = await import('./unlock/unlockable-backend.ts')
+    return unlockableStores(choices, {
+      ctx: this.backendContext(),
+      requested: this.options.flags.backend || undefined,
+      ...(session ? {session: {ctx: this.sessionBackendContext(), id: session}} : {}),
+    })
   }
 
   /** `~/.aws/config` (or AWS_CONFIG_FILE), read once. */
@@ -286,7 +310,7 @@ export class VaultContext {
   private async openSessionKeyring(id: string): Promise<Keyring> {
     const entries = await this.registry.backends()
     this.reportPluginWarnings()
-    const ctx = {...this.backendContext(), env: sessionBackendEnv(this.env)}
+    const ctx = this.sessionBackendContext()
     const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
     const choice = await selectBackend(choices, id, ctx)
     this.options.debug(`sessions in backend "${choice.descriptor.id}" from ${choice.pluginName}`)

@@ -144,6 +144,41 @@ describe('vault unlock: what it keeps is out of reach', function () {
     expect((await sandbox.run(['lock'])).code).to.equal(0)
     expectNoFileHolds(sandbox.passphrase, [sandbox.home, tmpdir(), '/dev/shm'], started)
   })
+
+  it('a session store of its own: its passphrase is kept the same way, out of reach of another uid, in no file, and forgotten by vault lock', async function () {
+    const sessionDir = join(sandbox.home, 'sessions')
+    const sessionPassphrase = `sessions-${randomBytes(12).toString('hex')}`
+    const keys = fakeAccessKey()
+    const seeded = await runNode([vaultBin, 'add', 'seed', '--env', '--no-add-config'], {
+      cwd: sandbox.home,
+      env: sandbox.env({
+        AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        AWS_VAULT_FILE_DIR: sessionDir,
+        AWS_VAULT_FILE_PASSPHRASE: sessionPassphrase,
+      }),
+    })
+    expect(seeded.code, seeded.stderr).to.equal(0)
+    const sessionEnv = {AWS_VAULT_SESSION_BACKEND: 'file', AWS_VAULT_SESSION_FILE_DIR: sessionDir}
+    const unlocked = await sandbox.run(['unlock', '--for', '1h'], {
+      env: {...sessionEnv, AWS_VAULT_SESSION_FILE_PASSPHRASE: sessionPassphrase},
+    })
+    expect(unlocked.code, unlocked.stderr).to.equal(0)
+    expect(`${unlocked.stdout}${unlocked.stderr}`).to.not.include(sessionPassphrase)
+
+    const [kept] = keptKeys(sessionDir)
+    expect(kept, 'the session store has its own kept key').to.not.equal(undefined)
+    expect(kept!.expiry).to.not.equal('perm')
+    expect(inUserSession(`keyctl pipe ${kept!.id}`)).to.equal(sessionPassphrase)
+    expect(inUserSession(`keyctl pipe ${kept!.id}`, NOBODY)).to.match(/Permission denied/)
+    expect(inUserSession(`keyctl print ${kept!.id}`, NOBODY)).to.match(/Permission denied/)
+
+    const locked = await sandbox.run(['lock'], {env: sessionEnv})
+    expect(locked.code, locked.stderr).to.equal(0)
+    expect(keptKeys(sessionDir).filter((key) => key.expiry !== 'expd')).to.deep.equal([])
+    expect(keptKeys(sandbox.keysDir).filter((key) => key.expiry !== 'expd')).to.deep.equal([])
+    expectNoFileHolds(sessionPassphrase, [sandbox.home, tmpdir(), '/dev/shm'], started)
+  })
 })
 
 function killGroup(pgid: number): void {

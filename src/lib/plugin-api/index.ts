@@ -104,12 +104,25 @@ export interface UnlockState {
 }
 
 /**
+ * What one `vault unlock` run hands to each unlock of the same backend: the long-term store is
+ * unlocked first, then the session store when it is another store of that backend.
+ */
+export interface UnlockOptions {
+  /**
+   * Passed only between stores of one backend, within one run, never shown. A backend may record
+   * here the passphrase that opened the first store, and try it on the next one (when nothing of
+   * its own is set or kept, and only if it opens that store) before asking.
+   */
+  carry?: {passphrase?: string}
+}
+
+/**
  * Keeping a backend openable for a while, for this user only and in memory only, so later
  * runs (credential_process included) open it without asking.
  */
 export interface BackendUnlocking {
   /** Gets the passphrase (setting, what is kept, or a prompt), proves it on the store and keeps it for `seconds`. */
-  unlock(ctx: BackendContext, seconds: number): Promise<UnlockState>
+  unlock(ctx: BackendContext, seconds: number, options?: UnlockOptions): Promise<UnlockState>
   /** Forgets what `unlock` kept; the state says whether it was unlocked before. */
   lock(ctx: BackendContext): Promise<UnlockState>
   /** Never prompts, never writes. */

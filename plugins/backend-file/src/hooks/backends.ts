@@ -15,7 +15,7 @@ const file: BackendDescriptor = {
     return resolveStoreDir(ctx.env, ctx.homedir)
   },
   unlocking: {
-    unlock: async (ctx, seconds) => (await import('../unlocking.ts')).fileUnlocking.unlock(ctx, seconds),
+    unlock: async (ctx, seconds, options) => (await import('../unlocking.ts')).fileUnlocking.unlock(ctx, seconds, options),
     lock: async (ctx) => (await import('../unlocking.ts')).fileUnlocking.lock(ctx),
     state: async (ctx) => (await import('../unlocking.ts')).fileUnlocking.state(ctx),
   },
