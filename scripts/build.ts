@@ -2,7 +2,7 @@
 // oclif.manifest.json so that running one command loads that command's module only, and the start
 // path as one module.
 import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
 
 import {build, type Plugin as BundlerPlugin} from 'esbuild'
@@ -24,11 +24,32 @@ function compile(dir: string, project = dir): void {
   }
 }
 
-compile(root, join(root, 'src'))
-for (const name of readdirSync(join(root, 'plugins'))) {
-  const dir = join(root, 'plugins', name)
-  if (existsSync(join(dir, 'tsconfig.json')) && existsSync(join(dir, 'src'))) compile(dir)
+/**
+ * The plugin directories to compile, each after the workspace plugins it depends on (the KWallet backend
+ * compiles against the declarations of the keyring plugin's D-Bus client).
+ */
+function pluginsInBuildOrder(): string[] {
+  const plugins = new Map<string, {dir: string; needs: string[]}>()
+  for (const name of readdirSync(join(root, 'plugins')).sort()) {
+    const dir = join(root, 'plugins', name)
+    if (!existsSync(join(dir, 'tsconfig.json')) || !existsSync(join(dir, 'src'))) continue
+    const pjson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name: string; dependencies?: Record<string, string>}
+    plugins.set(pjson.name, {dir, needs: Object.keys(pjson.dependencies ?? {})})
+  }
+  const ordered: string[] = []
+  const visit = (name: string, path: string[]): void => {
+    const plugin = plugins.get(name)
+    if (plugin === undefined || ordered.includes(plugin.dir)) return
+    if (path.includes(name)) throw new Error(`build: plugins depend on each other in a circle: ${[...path, name].join(' → ')}`)
+    for (const needed of plugin.needs) visit(needed, [...path, name])
+    ordered.push(plugin.dir)
+  }
+  for (const name of plugins.keys()) visit(name, [])
+  return ordered
 }
+
+compile(root, join(root, 'src'))
+for (const dir of pluginsInBuildOrder()) compile(dir)
 
 // What `oclif manifest` does, without its publishing toolchain: load every command once, here,
 // instead of on every run. Written atomically: a CLI started meanwhile reads the old or the new one.

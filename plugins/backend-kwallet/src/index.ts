@@ -1,0 +1,6 @@
+export {kwalletAvailability} from './availability.ts'
+export {connectKWallet, DAEMONS, findDaemon, KWalletDaemon} from './daemon.ts'
+export type {DaemonAddress, FoundDaemon} from './daemon.ts'
+export {KWalletKeyring, openKWalletKeyring} from './kwallet-keyring.ts'
+export type {KWalletKeyringOptions} from './kwallet-keyring.ts'
+export {APP_ID, DEFAULT_WALLET, FOLDER, walletName} from './settings.ts'
