@@ -42,6 +42,15 @@ if (argv.length === 1 && argv[0] === '--version') {
     const {execJsonFromCache} = await import('../dist/lib/start/bundle.js')
     answered = await execJsonFromCache(root, argv).catch(() => false)
   }
+} else if (argv[0] === '__complete') {
+  // A Tab in a shell whose completion vault set up: answered from the completion model kept between Tabs
+  // while it is up to date (src/lib/completion/answer.ts); otherwise the hidden command builds it.
+  const [{answerFromCache}, {homedir}] = await Promise.all([import('../dist/lib/completion/answer.js'), import('node:os')])
+  const text = await answerFromCache(argv.slice(1), process.env, homedir()).catch(() => undefined)
+  if (text !== undefined) {
+    process.stdout.write(text)
+    answered = true
+  }
 }
 
 if (!answered) {

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 
 import {VaultCommand} from '../lib/base-command.ts'
+import {HELP_VALUES} from '../lib/completion/model.ts'
 import {printable} from '../lib/printable.ts'
 import {addProfile} from '../lib/config/index.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
@@ -34,8 +35,15 @@ Sections holding a session token (temporary credentials) are left alone. A profi
 
   static override enableJsonFlag = true
   static override flags = {
-    file: Flags.string({description: 'The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)'}),
-    profile: Flags.string({description: 'Only this profile (repeatable); every profile with plaintext keys by default', multiple: true}),
+    file: Flags.string({
+      description: 'The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)',
+      helpValue: HELP_VALUES.file,
+    }),
+    profile: Flags.string({
+      description: 'Only this profile (repeatable); every profile with plaintext keys by default',
+      helpValue: HELP_VALUES.profile,
+      multiple: true,
+    }),
     'dry-run': Flags.boolean({default: false, description: 'Show what would be imported, change nothing'}),
     keep: Flags.boolean({default: false, description: 'Leave the keys in the credentials file'}),
     'keep-backup': Flags.boolean({

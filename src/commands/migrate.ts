@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import type {Keyring} from '../lib/plugin-api/index.ts'
 
 import {VaultCommand} from '../lib/base-command.ts'
+import {HELP_VALUES} from '../lib/completion/model.ts'
 import {resolveProfile} from '../lib/config/index.ts'
 import {VaultError} from '../lib/errors.ts'
 import {removeLeftoverProbes} from '../lib/keyring/probe-key.ts'
@@ -38,9 +39,13 @@ An item the destination already holds with different content is a conflict: it i
 
   static override enableJsonFlag = true
   static override flags = {
-    from: Flags.string({description: 'Backend to copy from (see `vault backends`)', required: true}),
-    to: Flags.string({description: 'Backend to copy to', required: true}),
-    profile: Flags.string({description: 'Only this profile (repeatable); every stored profile by default', multiple: true}),
+    from: Flags.string({description: 'Backend to copy from (see `vault backends`)', helpValue: HELP_VALUES.backend, required: true}),
+    to: Flags.string({description: 'Backend to copy to', helpValue: HELP_VALUES.backend, required: true}),
+    profile: Flags.string({
+      description: 'Only this profile (repeatable); every stored profile by default',
+      helpValue: HELP_VALUES.profile,
+      multiple: true,
+    }),
     sessions: Flags.boolean({default: false, description: 'Also copy sessions that have not expired, and SSO tokens'}),
     'dry-run': Flags.boolean({default: false, description: 'Show what would be copied, change nothing'}),
     'delete-source': Flags.boolean({default: false, description: 'Remove each item from the source once its copy is verified'}),

@@ -4,14 +4,14 @@ import type {Hook} from '@oclif/core'
 // autocomplete:create itself after every plugins install and uninstall.
 const BUILDERS = new Set(['autocomplete', 'autocomplete:create'])
 
-/** After the completion scripts are written, teaches them to complete profile names. */
+/** Once the completion scripts are (re)built, replaces the bash and zsh ones with vault's and keeps the model. */
 const hook: Hook<'postrun'> = async function (options) {
   if (!BUILDERS.has(options.Command.id)) return
-  const {addProfileCompletion} = await import('../lib/completion/index.ts')
+  const {writeCompletion} = await import('../lib/completion/index.ts')
   try {
-    for (const problem of await addProfileCompletion(options.config)) this.warn(problem)
+    for (const problem of await writeCompletion(options.config)) this.warn(problem)
   } catch (error) {
-    this.warn(`profile-name completion not added: ${error instanceof Error ? error.message : String(error)}`)
+    this.warn(`shell completion not written: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 

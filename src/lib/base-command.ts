@@ -6,6 +6,7 @@ import type * as Interfaces from '@oclif/core/interfaces'
 import type {BackendContext, Keyring, MfaPrompt, PromptContext} from './plugin-api/index.ts'
 
 import type {AwsConfigFile} from './config/index.ts'
+import {HELP_VALUES} from './completion/model.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
 import {printable} from './output/redact.ts'
@@ -49,12 +50,14 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     backend: Flags.string({
       description: 'Secret backend to use (see `vault backends`)',
       env: globalFlagVariables.backend,
+      helpValue: HELP_VALUES.backend,
       helpGroup: 'GLOBAL',
     }),
     debug: Flags.boolean({allowNo: true, description: 'Show debugging output (never secrets)', helpGroup: 'GLOBAL'}),
     'file-dir': Flags.string({
       description: 'Directory for the "file" backend',
       env: globalFlagVariables['file-dir'],
+      helpValue: HELP_VALUES.directory,
       helpGroup: 'BACKEND',
     }),
     keychain: Flags.string({description: 'Name of the macOS keychain', env: globalFlagVariables.keychain, helpGroup: 'BACKEND'}),
@@ -62,6 +65,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     'pass-dir': Flags.string({
       description: 'pass password store directory',
       env: globalFlagVariables['pass-dir'],
+      helpValue: HELP_VALUES.directory,
       helpGroup: 'BACKEND',
     }),
     'pass-prefix': Flags.string({
@@ -69,10 +73,16 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       env: globalFlagVariables['pass-prefix'],
       helpGroup: 'BACKEND',
     }),
-    prompt: Flags.string({description: 'MFA prompt driver (see `vault prompts`)', env: globalFlagVariables.prompt, helpGroup: 'GLOBAL'}),
+    prompt: Flags.string({
+      description: 'MFA prompt driver (see `vault prompts`)',
+      env: globalFlagVariables.prompt,
+      helpGroup: 'GLOBAL',
+      helpValue: HELP_VALUES.prompt,
+    }),
     'session-backend': Flags.string({
       description: 'Backend for sessions and SSO tokens, with its settings as AWS_VAULT_SESSION_* (default: with the keys)',
       env: globalFlagVariables['session-backend'],
+      helpValue: HELP_VALUES.backend,
       helpGroup: 'GLOBAL',
     }),
     'secret-service-collection': Flags.string({

@@ -1,99 +1,49 @@
-// The profile-name layer on its own: which commands get it, and how the generated scripts are extended.
+// vault's completion scripts on their own: each shell accepts them, whatever the path of the model.
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {
-  addProfileCompletion,
-  bashProfileCompletion,
-  type CommandShape,
-  MARKER,
-  profileCommands,
-  withZshProfileCompletion,
-} from '../../src/lib/completion/index.ts'
+import {bashScript, type CompletionHost, MARKER, type ScriptTarget, writeCompletion, zshScript} from '../../src/lib/completion/index.ts'
 
-const profileArg = {profile: {name: 'profile'}}
+const target: ScriptTarget = {aliases: ['vlt'], bin: 'vault', cache: "/home/o'brien/my cache/vault/autocomplete/completion-model.json"}
 
-const commands: CommandShape[] = [
-  {
-    aliases: ['run'],
-    args: profileArg,
-    flags: {
-      backend: {type: 'option'},
-      duration: {char: 'd', type: 'option'},
-      'no-session': {char: 'n', type: 'boolean'},
-    },
-    id: 'exec',
-  },
-  {args: {}, flags: {}, id: 'list'},
-  {args: {shell: {}}, id: 'autocomplete'},
-  {args: profileArg, hidden: true, id: 'secret-thing'},
-  {args: {name: {}, profile: {}}, id: 'rename'},
-  {args: profileArg, flags: {role: {type: 'option'}}, id: 'acme:whoami'},
-  {args: profileArg, id: 'bad;id'},
-]
+/** The shell parses `script`, from a file, without running it. */
+function parses(program: string, args: string[], script: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-completion-script-'))
+  try {
+    writeFileSync(join(dir, 'script'), script)
+    execFileSync(program, [...args, join(dir, 'script')], {stdio: ['ignore', 'ignore', 'pipe']})
+  } finally {
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
 
-describe('profile-name completion layer', () => {
-  it('covers every visible command and alias whose first argument is the profile, longest first', () => {
-    expect(profileCommands(commands)).to.deep.equal([
-      {valueFlags: ['--role'], words: ['acme', 'whoami']},
-      {valueFlags: ['--backend', '--duration', '-d'], words: ['exec']},
-      {valueFlags: ['--backend', '--duration', '-d'], words: ['run']},
-    ])
+describe('completion scripts', () => {
+  it('are accepted by bash, and register the program and its aliases', () => {
+    const script = bashScript(target)
+    parses('bash', ['-n'], script)
+    const registered = execFileSync('bash', ['-c', `${script}\ncomplete -p vault vlt`], {encoding: 'utf8'})
+    expect(registered).to.equal('complete -F _vault_complete vault\ncomplete -F _vault_complete vlt\n')
+    expect(script.startsWith(MARKER)).to.equal(true)
   })
 
-  it('writes bash and zsh code the shells accept', () => {
-    const table = profileCommands(commands)
-    const bash = `_vault_autocomplete() { :; }\n${bashProfileCompletion('vault', ['vlt'], table)}`
-    execFileSync('bash', ['-n'], {input: bash})
-    expect(bash).to.include('complete -F _vault_complete_with_profiles vlt')
-    const zsh = withZshProfileCompletion('#compdef vault\n_vault() {\n  :\n}\n\n_vault\n', 'vault', table)
-    expect(zsh).to.be.a('string')
-    execFileSync('zsh', ['-n'], {input: zsh})
-    expect(zsh!.trimEnd().endsWith('_vault "$@"')).to.equal(true)
+  it('are accepted by zsh, as an autoloaded function file for the program and its aliases', () => {
+    const script = zshScript(target)
+    parses('zsh', ['-n'], script)
+    expect(script.split('\n')[0]).to.equal('#compdef vault vlt')
+    expect(script.split('\n')[1]?.startsWith(MARKER)).to.equal(true)
+    expect(script.trimEnd().endsWith('_vault "$@"')).to.equal(true)
   })
 
-  it('leaves a zsh function it does not recognise alone', () => {
-    expect(withZshProfileCompletion('#compdef vault\n_vault() {\n}\n', 'vault', [])).to.equal(undefined)
+  it('keep the path of the model one word', () => {
+    const bash = execFileSync('bash', ['-c', `${bashScript(target)}\ndeclare -f _vault_complete`], {encoding: 'utf8'})
+    expect(bash).to.include(`--cache='/home/o'\\''brien/my cache/vault/autocomplete/completion-model.json'`)
   })
 
-  describe('on the files the autocomplete plugin wrote', () => {
-    let cacheDir: string
-    const bashFile = () => join(cacheDir, 'autocomplete', 'functions', 'bash', 'vault.bash')
-    const zshFile = () => join(cacheDir, 'autocomplete', 'functions', 'zsh', '_vault')
-
-    beforeEach(() => {
-      cacheDir = mkdtempSync(join(tmpdir(), 'vault-completion-'))
-      mkdirSync(join(cacheDir, 'autocomplete', 'functions', 'bash'), {recursive: true})
-      mkdirSync(join(cacheDir, 'autocomplete', 'functions', 'zsh'), {recursive: true})
-      writeFileSync(bashFile(), '_vault_autocomplete() { :; }\ncomplete -F _vault_autocomplete vault\n')
-      writeFileSync(zshFile(), '#compdef vault\n_vault() {\n  :\n}\n\n_vault\n')
-    })
-
-    afterEach(() => rmSync(cacheDir, {force: true, recursive: true}))
-
-    it('adds the layer once, however often it runs', async () => {
-      const host = {bin: 'vault', cacheDir, commands}
-      expect(await addProfileCompletion(host)).to.deep.equal([])
-      expect(await addProfileCompletion(host)).to.deep.equal([])
-      for (const file of [bashFile(), zshFile()]) expect(readFileSync(file, 'utf8').split(MARKER)).to.have.length(2)
-    })
-
-    it('reports a script it cannot extend and still extends the other', async () => {
-      writeFileSync(zshFile(), '#compdef vault\nsomething else\n')
-      const problems = await addProfileCompletion({bin: 'vault', cacheDir, commands})
-      expect(problems).to.have.length(1)
-      expect(problems[0]).to.include(zshFile())
-      expect(readFileSync(bashFile(), 'utf8')).to.include(MARKER)
-      expect(readFileSync(zshFile(), 'utf8')).to.equal('#compdef vault\nsomething else\n')
-    })
-
-    it('refuses a binary name that cannot name a shell function', async () => {
-      const problems = await addProfileCompletion({bin: 'va$(x)', cacheDir, commands})
-      expect(problems[0]).to.match(/cannot name a shell function/)
-      expect(readFileSync(bashFile(), 'utf8')).to.not.include(MARKER)
-    })
+  it('are not written for a program name that cannot name a shell function', async () => {
+    const problems = await writeCompletion({bin: 'va$(x)', cacheDir: '/nonexistent-cache'} as unknown as CompletionHost)
+    expect(problems).to.deep.equal(['shell completion not written: "va$(x)" cannot name a shell function'])
   })
 })

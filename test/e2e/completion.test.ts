@@ -1,13 +1,16 @@
-// Shell completion as users set it up: `vault autocomplete` writes the scripts, a real bash
-// sources them and a real zsh (in tmux) completes on Tab, profile names included.
+// Shell completion as users set it up: `vault autocomplete` writes the scripts, then a real bash
+// (called as readline calls it, and in tmux) and a real zsh (in tmux) complete what was typed:
+// commands, flags after the profile, flag values and profile names.
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
-import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {MARKER} from '../../src/lib/completion/index.ts'
-import {Sandbox, vaultBin} from '../helpers/cli.ts'
-import {TmuxSession} from '../helpers/tmux.ts'
+import {exportFormats} from '../../src/lib/output/credential-formats.ts'
+import {repoRoot, Sandbox, vaultBin} from '../helpers/cli.ts'
+import {patient} from '../helpers/patience.ts'
+import {shellQuote, TmuxSession} from '../helpers/tmux.ts'
 
 const CONFIG = [
   '[default]',
@@ -22,6 +25,9 @@ const CONFIG = [
   'sso_region = eu-west-1',
   '',
 ].join('\n')
+
+const ALL_PROFILES = ['personal', 'work-dev', 'work-prod']
+const fixturePlugin = join(repoRoot, 'test', 'fixtures', 'plugins', 'vault-fixture-good')
 
 /** A user with `vault` on PATH, ~/.aws/config and every oclif directory under the throwaway HOME. */
 function completionUser(): {sandbox: Sandbox; env: Record<string, string>} {
@@ -39,124 +45,231 @@ function completionUser(): {sandbox: Sandbox; env: Record<string, string>} {
   return {env, sandbox}
 }
 
-function shell(program: string, script: string, env: Record<string, string>): Promise<string> {
+function shell(program: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(program, ['-c', script], {env, timeout: 60_000}, (error, stdout, stderr) => {
+    execFile(program, args, {cwd, env, timeout: patient(60_000)}, (error, stdout, stderr) => {
       if (error) reject(new Error(`${program} failed: ${error.message}\n${stdout}\n${stderr}`))
       else resolve(stdout)
     })
   })
 }
 
+/** What `vault backends --json` / `vault prompts --json` list: the ids completion must offer. */
+async function ids(sandbox: Sandbox, env: Record<string, string>, command: 'backends' | 'prompts'): Promise<string[]> {
+  const listed = await sandbox.run([command, '--json'], {env})
+  expect(listed.code, listed.stderr).to.equal(0)
+  return (JSON.parse(listed.stdout).result as Array<{id: string}>).map((row) => row.id).sort()
+}
+
+/** The words bash makes of a line for completion: blanks separate them, and `=` and `:` are words of their own. */
+function bashWords(line: string): string[] {
+  const words = line.split(/\s+/).flatMap((chunk) => chunk.match(/[=:]+|[^=:]+/g) ?? [])
+  if (/\s$/.test(line) || line === '') words.push('')
+  return words
+}
+
 describe('shell completion (built binary, real shells)', function () {
   this.timeout(60_000)
+  let sandbox: Sandbox
+  let env: Record<string, string>
+  let backends: string[]
+  let prompts: string[]
+
+  before(async () => {
+    ;({env, sandbox} = completionUser())
+    const built = await sandbox.run(['autocomplete', 'bash'], {env})
+    expect(built.code, built.stderr).to.equal(0)
+    writeFileSync(join(sandbox.home, 'creds-file'), '')
+    backends = await ids(sandbox, env, 'backends')
+    prompts = await ids(sandbox, env, 'prompts')
+    expect(backends).to.include('file')
+    expect(prompts).to.include('terminal')
+  })
+
+  after(() => sandbox?.cleanup())
+
+  const modelFile = () => join(sandbox.home, '.cache', 'vault', 'autocomplete', 'completion-model.json')
+
+  /**
+   * Sources the setup line `vault autocomplete script bash` prints, as the instructions say, then
+   * calls the function bash has registered for `vault` the way readline does, once per line.
+   */
+  async function bash(lines: string[], extraEnv: Record<string, string> = {}): Promise<string[][]> {
+    const calls = lines.map((line) => {
+      const words = bashWords(line)
+      return `complete_line ${shellQuote(line)} ${words.map(shellQuote).join(' ')}`
+    })
+    const script = `
+      eval "$(vault autocomplete script bash)"
+      spec=$(complete -p vault) || exit 3
+      fn=\${spec#*-F }; fn=\${fn%% *}
+      complete_line() {
+        COMP_LINE=$1; COMP_POINT=\${#COMP_LINE}; shift
+        COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
+        "$fn" vault "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\\n' "\${COMPREPLY[@]}" | sort -u | paste -sd ' ' -
+      }
+      ${calls.join('\n')}
+    `
+    const output = await shell('bash', ['-c', script], {...env, ...extraEnv}, sandbox.home)
+    return output
+      .split('\n')
+      .slice(0, lines.length)
+      .map((line) => line.split(' ').filter(Boolean))
+  }
 
   describe('bash', () => {
-    let sandbox: Sandbox
-    let env: Record<string, string>
-
-    before(async () => {
-      ;({env, sandbox} = completionUser())
-      const built = await sandbox.run(['autocomplete', 'bash'], {env})
-      expect(built.code, built.stderr).to.equal(0)
-    })
-
-    after(() => sandbox.cleanup())
-
-    /**
-     * Sources the setup line `vault autocomplete script bash` prints, as the instructions say,
-     * then calls whatever function bash has registered for `vault` once per line of words.
-     */
-    async function complete(lines: string[][], extraEnv: Record<string, string> = {}): Promise<string[][]> {
-      const calls = lines.map((words) => `complete_words ${words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ')}`).join('\n')
-      const script = `
-        eval "$(vault autocomplete script bash)"
-        spec=$(complete -p vault) || exit 3
-        fn=\${spec#*-F }; fn=\${fn%% *}
-        complete_words() {
-          COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}; COMPREPLY=()
-          "$fn" vault "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
-          printf '%s\\n' "\${COMPREPLY[@]}" | sort | paste -sd ' ' -
-        }
-        ${calls}
-      `
-      const output = await shell('bash', script, {...env, ...extraEnv})
-      return output
-        .split('\n')
-        .slice(0, lines.length)
-        .map((line) => line.split(' ').filter(Boolean))
-    }
-
     it('completes command names from what the user typed', async () => {
-      const [exe, ex, plugins] = await complete([
-        ['vault', 'exe'],
-        ['vault', 'ex'],
-        ['vault', 'plugins', 'inst'],
-      ])
+      const [exe, ex, plugins] = await bash(['vault exe', 'vault ex', 'vault plugins inst'])
       expect(exe).to.deep.equal(['exec'])
       expect(ex).to.deep.equal(['exec', 'export'])
       expect(plugins).to.deep.equal(['install'])
     })
 
-    it('completes profile names from ~/.aws/config where a command takes a profile', async () => {
-      const [all, work, describe, login, clear] = await complete([
-        ['vault', 'exec', ''],
-        ['vault', 'exec', 'wo'],
-        ['vault', 'describe', 'p'],
-        ['vault', 'login', ''],
-        ['vault', 'clear', 'work-d'],
+    it('completes flags after the profile', async () => {
+      const [duration, noSession, before] = await bash([
+        'vault exec work-dev --dur',
+        'vault exec work-dev --duration 1h --no-se',
+        'vault export --reg',
       ])
-      // [default] without profile settings and [sso-session] are not profiles, as in `vault list --profiles`.
-      expect(all).to.deep.equal(['personal', 'work-dev', 'work-prod'])
-      expect(work).to.deep.equal(['work-dev', 'work-prod'])
-      expect(describe).to.deep.equal(['personal'])
-      expect(login).to.deep.equal(['personal', 'work-dev', 'work-prod'])
-      expect(clear).to.deep.equal(['work-dev'])
+      expect(duration).to.deep.equal(['--duration'])
+      expect(noSession).to.deep.equal(['--no-session'])
+      expect(before).to.deep.equal(['--region'])
     })
 
-    it('finds the profile argument after flags, and not where a flag takes a value', async () => {
-      const [afterValue, afterEquals, afterBoolean, flagValue, afterProfile, flags] = await complete([
-        ['vault', 'exec', '--duration', '1h', 'w'],
-        ['vault', 'exec', '--duration', '=', '1h', 'p'],
-        ['vault', 'exec', '--no-session', 'p'],
-        ['vault', 'exec', '-d', ''],
-        ['vault', 'exec', 'personal', ''],
-        ['vault', 'exec', '--no-se'],
+    it("completes --format with the formats `vault export` accepts, in both of bash's word shapes", async () => {
+      const [all, inline, afterEquals] = await bash([
+        'vault export --format ',
+        'vault export personal --format=j',
+        'vault export personal --format=',
       ])
-      expect(afterValue).to.deep.equal(['work-dev', 'work-prod'])
-      expect(afterEquals).to.deep.equal(['personal'])
-      expect(afterBoolean).to.deep.equal(['personal'])
-      expect(flagValue).to.not.include('personal')
-      expect(afterProfile).to.not.include('personal')
-      expect(flags).to.deep.equal(['--no-session'])
+      expect(all).to.deep.equal([...exportFormats].sort())
+      expect(inline).to.deep.equal(['json'])
+      expect(afterEquals).to.deep.equal([...exportFormats].sort())
+    })
+
+    it('completes --backend and --prompt with the ids of the installed backends and prompt drivers', async () => {
+      const [leading, backend, session, migrate, prompt] = await bash([
+        'vault --backend ',
+        'vault exec personal --backend ',
+        'vault list --session-backend f',
+        'vault migrate --from file --to k',
+        'vault exec --prompt ',
+      ])
+      expect(leading).to.deep.equal(backends)
+      expect(backend).to.deep.equal(backends)
+      expect(session).to.deep.equal(['file'])
+      expect(migrate).to.deep.equal(backends.filter((id) => id.startsWith('k')))
+      expect(prompt).to.deep.equal(prompts)
+    })
+
+    it('completes profile names from ~/.aws/config wherever a profile goes', async () => {
+      const results = await bash([
+        'vault exec ',
+        'vault exec wo',
+        'vault describe p',
+        'vault login ',
+        'vault clear work-d',
+        'vault exec --ecs-server p',
+        'vault exec --duration 1h w',
+        'vault exec --duration=1h p',
+        'vault --backend file exec w',
+        'vault --backend=file --debug export ',
+        'vault migrate --from file --to file --profile p',
+      ])
+      // [default] without profile settings and [sso-session] are not profiles, as in `vault list --profiles`.
+      expect(results).to.deep.equal([
+        ALL_PROFILES,
+        ['work-dev', 'work-prod'],
+        ['personal'],
+        ALL_PROFILES,
+        ['work-dev'],
+        ['personal'],
+        ['work-dev', 'work-prod'],
+        ['personal'],
+        ['work-dev', 'work-prod'],
+        ALL_PROFILES,
+        ['personal'],
+      ])
+    })
+
+    it('offers no profile names where a flag takes another value, and the command line after the profile', async () => {
+      const [duration, durationInline, command, separated] = await bash([
+        'vault exec -d ',
+        'vault exec --duration=',
+        'vault exec personal ',
+        'vault exec personal -- ba',
+      ])
+      expect(duration).to.deep.equal([])
+      expect(durationInline).to.deep.equal([])
+      expect(command).to.include('bash').and.not.include('personal')
+      expect(separated).to.include('bash').and.not.include('personal')
+    })
+
+    it('completes file names where a flag takes a file', async () => {
+      const [file] = await bash(['vault import --file cre'])
+      expect(file).to.deep.equal(['creds-file'])
     })
 
     it('reads the config file AWS_CONFIG_FILE names', async () => {
       const other = join(sandbox.home, 'other-config')
       writeFileSync(other, '[profile elsewhere]\nregion = ap-south-1\n')
-      const [profiles] = await complete([['vault', 'exec', '']], {AWS_CONFIG_FILE: other})
+      const [profiles] = await bash(['vault exec '], {AWS_CONFIG_FILE: other})
       expect(profiles).to.deep.equal(['elsewhere'])
     })
 
-    it('keeps what was added when the scripts are built again', async () => {
+    it('answers from the model it keeps while nothing it was built from changed, and builds it again when it is gone', async () => {
+      await bash(['vault exec '])
+      const kept = statSync(modelFile()).mtimeMs
+      const [profiles] = await bash(['vault exec p'])
+      expect(profiles).to.deep.equal(['personal'])
+      expect(statSync(modelFile()).mtimeMs).to.equal(kept)
+      rmSync(modelFile())
+      const [again] = await bash(['vault exec --prompt '])
+      expect(again).to.deep.equal(prompts)
+      expect(statSync(modelFile()).isFile()).to.equal(true)
+    })
+
+    it('writes the scripts again, once each, when they are rebuilt', async () => {
       const rebuilt = await sandbox.run(['autocomplete', '--refresh-cache'], {env})
       expect(rebuilt.code, rebuilt.stderr).to.equal(0)
       const script = readFileSync(join(sandbox.home, '.cache', 'vault', 'autocomplete', 'functions', 'bash', 'vault.bash'), 'utf8')
       expect(script.split(MARKER)).to.have.length(2)
-      const [profiles] = await complete([['vault', 'export', 'pe']])
+      const [profiles] = await bash(['vault export pe'])
       expect(profiles).to.deep.equal(['personal'])
+    })
+
+    describe('with a real Tab (in tmux)', () => {
+      let terminal: TmuxSession
+
+      before(async () => {
+        const rc = join(sandbox.home, 'bashrc')
+        writeFileSync(rc, `PS1='ready> '\neval "$(vault autocomplete script bash)"\n`)
+        terminal = new TmuxSession(`bash --noprofile --rcfile ${shellQuote(rc)} -i`, {...env, TERM: 'xterm-256color'})
+        await terminal.waitFor(/^ready>\s*$/m, 30_000)
+      })
+
+      after(() => terminal?.close())
+
+      async function tab(text: string, expected: RegExp): Promise<string> {
+        terminal.press('C-u')
+        terminal.type(text)
+        terminal.press('Tab')
+        return terminal.waitFor(expected, 20_000)
+      }
+
+      it('completes a flag after the profile, a --format=value and a profile after global flags', async () => {
+        await tab('vault exec work-dev --dur', /^ready> vault exec work-dev --duration\s*$/m)
+        await tab('vault export personal --format=j', /^ready> vault export personal --format=json\s*$/m)
+        await tab('vault --backend file exec pers', /^ready> vault --backend file exec personal\s*$/m)
+      })
     })
   })
 
   describe('zsh (in tmux)', () => {
-    let sandbox: Sandbox
-    let env: Record<string, string>
     let zsh: TmuxSession
 
     before(async () => {
-      ;({env, sandbox} = completionUser())
-      const built = await sandbox.run(['autocomplete', 'zsh'], {env})
-      expect(built.code, built.stderr).to.equal(0)
       const zdotdir = join(sandbox.home, 'zsh')
       mkdirSync(zdotdir)
       // What the setup instructions append to ~/.zshrc, behind a prompt the test can wait for.
@@ -165,13 +278,11 @@ describe('shell completion (built binary, real shells)', function () {
       await zsh.waitFor(/^ready>\s*$/m, 30_000)
     })
 
-    after(() => {
-      zsh?.close()
-      sandbox?.cleanup()
-    })
+    after(() => zsh?.close())
 
-    /** Types `text`, presses Tab and waits for the prompt line to match. */
+    /** Types `text`, presses Tab and waits for the screen to match. */
     async function tab(text: string, expected: RegExp): Promise<string> {
+      zsh.press('C-l')
       zsh.press('C-u')
       zsh.type(text)
       zsh.press('Tab')
@@ -182,14 +293,55 @@ describe('shell completion (built binary, real shells)', function () {
       await tab('vault exe', /^ready> vault exec\s*$/m)
     })
 
-    it('completes a unique profile name', async () => {
+    it('completes a unique profile name, after global flags too', async () => {
       await tab('vault exec pers', /^ready> vault exec personal\s*$/m)
+      await tab('vault --backend file exec --ecs-server pers', /^ready> vault --backend file exec --ecs-server personal\s*$/m)
     })
 
     it('lists the profiles a prefix leaves open', async () => {
       const screen = await tab('vault exec -d 1h work-', /work-dev\s+work-prod/)
       expect(screen).to.match(/^ready> vault exec -d 1h work-$/m)
       expect(screen).to.not.match(/personal/)
+    })
+
+    it('completes a flag after the profile', async () => {
+      await tab('vault exec work-dev --dur', /^ready> vault exec work-dev --duration\s*$/m)
+    })
+
+    it('lists the backends with their summaries, not file names, after --backend', async () => {
+      const screen = await tab('vault exec work-dev --backend ', new RegExp(`^${backends[0]}\\s+--`, 'm'))
+      for (const id of backends) expect(screen).to.match(new RegExp(`^${id}\\s+-- \\S`, 'm'))
+      // zsh starts in the repository, whose files the old completion offered here.
+      expect(screen).to.not.include('package.json')
+    })
+
+    it("lists `vault export`'s formats after --format, and the prompt drivers after --prompt", async () => {
+      const formats = await tab('vault export --format ', /^env\s+export-env/m)
+      for (const format of exportFormats) expect(formats).to.match(new RegExp(`(^|\\s)${format}(\\s|$)`, 'm'))
+      const screen = await tab(
+        'vault --prompt ',
+        prompts.length === 1 ? new RegExp(`^ready> vault --prompt ${prompts[0]}\\s*$`, 'm') : /--/,
+      )
+      for (const id of prompts) expect(screen).to.include(id)
+    })
+  })
+
+  describe('plugins installed later', () => {
+    after(async () => {
+      await sandbox.run(['plugins', 'unlink', 'vault-fixture-good'], {env})
+    })
+
+    it('offers the backends and prompt drivers a linked plugin adds, and no longer once it is gone', async () => {
+      const linked = await sandbox.run(['plugins', 'link', fixturePlugin, '--no-install'], {env})
+      expect(linked.code, linked.stderr).to.equal(0)
+      const [backend, prompt] = await bash(['vault --backend fix', 'vault exec --prompt fix'])
+      expect(backend).to.deep.equal(['fixture-memory'])
+      expect(prompt).to.deep.equal(['fixture-static'])
+      const unlinked = await sandbox.run(['plugins', 'unlink', 'vault-fixture-good'], {env})
+      expect(unlinked.code, unlinked.stderr).to.equal(0)
+      const [gone, all] = await bash(['vault --backend fix', 'vault --backend '])
+      expect(gone).to.deep.equal([])
+      expect(all).to.deep.equal(backends)
     })
   })
 })

@@ -1,5 +1,19 @@
-export {addProfileCompletion, type CompletionHost} from './add-profile-completion.ts'
-export {bashProfileCompletion} from './bash.ts'
-export {MARKER} from './marker.ts'
-export {type CommandShape, type ProfileCommand, profileCommands} from './profile-commands.ts'
-export {withZshProfileCompletion} from './zsh.ts'
+export {answerCompletion, answerFromCache} from './answer.ts'
+export {buildCompletionModel, type ModelHost, modelStamps, writeModel} from './build-model.ts'
+export {readFreshModel, stamp, type Stamp} from './cache.ts'
+export {type Completion, type CompletionSources, complete, type Directive} from './complete.ts'
+export {
+  type ArgSpec,
+  type Choice,
+  type CommandShape,
+  type CommandSpec,
+  type CompletionModel,
+  completionModel,
+  type FlagSpec,
+  HELP_VALUES,
+  type ModelOptions,
+  type ValueKind,
+} from './model.ts'
+export {COMPLETE_COMMAND, type CompletionRequest, formatCompletion, parseRequest, shellWords, SHELLS, type Shell} from './request.ts'
+export {bashScript, MARKER, SAFE_BIN, type ScriptTarget, zshScript} from './scripts.ts'
+export {type CompletionHost, completionFiles, writeCompletion} from './write.ts'
