@@ -5,11 +5,20 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {bashScript, type CompletionHost, MARKER, type ScriptTarget, writeCompletion, zshScript} from '../../src/lib/completion/index.ts'
+import {
+  bashScript,
+  type CompletionHost,
+  fishScript,
+  fishSetupLine,
+  MARKER,
+  type ScriptTarget,
+  writeCompletion,
+  zshScript,
+} from '../../src/lib/completion/index.ts'
 
 const target: ScriptTarget = {aliases: ['vlt'], bin: 'vault', cache: "/home/o'brien/my cache/vault/autocomplete/completion-model.json"}
 
-/** The shell parses `script`, from a file, without running it. */
+/** The shell parses `script` (from a file: fish reads no script from a socket) without running it. */
 function parses(program: string, args: string[], script: string): void {
   const dir = mkdtempSync(join(tmpdir(), 'vault-completion-script-'))
   try {
@@ -37,9 +46,19 @@ describe('completion scripts', () => {
     expect(script.trimEnd().endsWith('_vault "$@"')).to.equal(true)
   })
 
-  it('keep the path of the model one word', () => {
+  it('are accepted by fish, and register the program and its aliases', () => {
+    const script = fishScript(target)
+    parses('fish', ['--no-execute'], script)
+    const registered = execFileSync('fish', ['--no-config', '-c', `${script}\ncomplete -c vault; complete -c vlt`], {encoding: 'utf8'})
+    expect(registered).to.include("complete --no-files vault -a '(__vault_complete)'")
+    expect(registered).to.include("complete --no-files vlt -a '(__vault_complete)'")
+    parses('fish', ['--no-execute'], fishSetupLine('vault', "/home/o'brien/my cache/vault.fish"))
+  })
+
+  it('keep the path of the model one word in each shell', () => {
     const bash = execFileSync('bash', ['-c', `${bashScript(target)}\ndeclare -f _vault_complete`], {encoding: 'utf8'})
     expect(bash).to.include(`--cache='/home/o'\\''brien/my cache/vault/autocomplete/completion-model.json'`)
+    expect(fishScript(target)).to.include(`--cache='/home/o\\'brien/my cache/vault/autocomplete/completion-model.json'`)
   })
 
   it('are not written for a program name that cannot name a shell function', async () => {

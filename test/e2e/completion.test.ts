@@ -1,6 +1,6 @@
 // Shell completion as users set it up: `vault autocomplete` writes the scripts, then a real bash
-// (called as readline calls it, and in tmux) and a real zsh (in tmux) complete what was typed:
-// commands, flags after the profile, flag values and profile names.
+// (called as readline calls it, and in tmux), a real zsh (in tmux) and a real fish complete what
+// was typed: commands, flags after the profile, flag values and profile names.
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
@@ -323,6 +323,95 @@ describe('shell completion (built binary, real shells)', function () {
         prompts.length === 1 ? new RegExp(`^ready> vault --prompt ${prompts[0]}\\s*$`, 'm') : /--/,
       )
       for (const id of prompts) expect(screen).to.include(id)
+    })
+  })
+
+  describe('fish', () => {
+    let fishEnv: Record<string, string>
+
+    before(async () => {
+      fishEnv = {...env, SHELL: 'fish'}
+      const instructions = await sandbox.run(['autocomplete', 'fish'], {env: fishEnv})
+      expect(instructions.code, instructions.stderr).to.equal(0)
+      expect(instructions.stdout).to.include('vault autocomplete script fish > $__fish_config_dir/completions/vault.fish')
+      // The instructions, followed: fish loads the file the first time `vault` is completed.
+      const line = await sandbox.run(['autocomplete', 'script', 'fish'], {env: fishEnv})
+      expect(line.code, line.stderr).to.equal(0)
+      const completions = join(sandbox.home, '.config', 'fish', 'completions')
+      mkdirSync(completions, {recursive: true})
+      writeFileSync(join(completions, 'vault.fish'), line.stdout)
+    })
+
+    /** What fish offers for each line, as `complete -C` prints it: value, or value and description. */
+    async function fish(lines: string[]): Promise<Array<Array<{value: string; description?: string}>>> {
+      const script = lines.map((line) => `complete -C ${shellQuote(line)}; echo '<end>'`).join('\n')
+      const output = await shell(
+        'fish',
+        ['--no-config', '-c', `source ${shellQuote(join(sandbox.home, '.config', 'fish', 'completions', 'vault.fish'))}\n${script}`],
+        fishEnv,
+        sandbox.home,
+      )
+      return output
+        .split('<end>\n')
+        .slice(0, lines.length)
+        .map((block) =>
+          block
+            .split('\n')
+            .filter(Boolean)
+            .map((entry) => {
+              const [value, description] = entry.split('\t')
+              return description === undefined ? {value: value as string} : {description, value: value as string}
+            }),
+        )
+    }
+    const values = (entries: Array<{value: string}> | undefined) => (entries ?? []).map((entry) => entry.value).sort()
+
+    it('loads from the completions directory the instructions name', async () => {
+      const output = await shell('fish', ['-c', "complete -C 'vault exe'"], fishEnv, sandbox.home)
+      expect(output.split('\n')[0]).to.match(/^exec\tRun a command/)
+    })
+
+    it('completes commands and flags, with their descriptions', async () => {
+      const [commands, flags, afterProfile] = await fish(['vault ex', 'vault exec --no-se', 'vault exec work-dev --dur'])
+      expect(values(commands)).to.deep.equal(['exec', 'export'])
+      expect(commands?.find((entry) => entry.value === 'exec')?.description).to.match(/^Run a command/)
+      expect(values(flags)).to.deep.equal(['--no-session'])
+      expect(values(afterProfile)).to.deep.equal(['--duration'])
+    })
+
+    it('completes flag values: formats, backends and prompt drivers', async () => {
+      const [formats, inline, backendIds, promptIds] = await fish([
+        'vault export --format ',
+        'vault export work-dev --format=j',
+        'vault --backend ',
+        'vault exec work-dev --prompt ',
+      ])
+      expect(values(formats)).to.deep.equal([...exportFormats].sort())
+      expect(values(inline)).to.deep.equal(['--format=json'])
+      expect(values(backendIds)).to.deep.equal(backends)
+      expect(backendIds?.every((entry) => entry.description)).to.equal(true)
+      expect(values(promptIds)).to.deep.equal(prompts)
+    })
+
+    it('completes profile names wherever a profile goes', async () => {
+      const [all, prefix, afterBoolean, afterGlobal, duration] = await fish([
+        'vault exec ',
+        'vault login wo',
+        'vault exec --ecs-server p',
+        'vault --backend file exec w',
+        'vault exec -d ',
+      ])
+      expect(values(all)).to.deep.equal(ALL_PROFILES)
+      expect(values(prefix)).to.deep.equal(['work-dev', 'work-prod'])
+      expect(values(afterBoolean)).to.deep.equal(['personal'])
+      expect(values(afterGlobal)).to.deep.equal(['work-dev', 'work-prod'])
+      expect(duration).to.deep.equal([])
+    })
+
+    it('completes files and the command line `vault exec` runs', async () => {
+      const [file, command] = await fish(['vault import --file cre', 'vault exec personal -- ba'])
+      expect(values(file)).to.deep.equal(['creds-file'])
+      expect(values(command)).to.include('bash').and.not.include('personal')
     })
   })
 

@@ -15,5 +15,5 @@ export {
   type ValueKind,
 } from './model.ts'
 export {COMPLETE_COMMAND, type CompletionRequest, formatCompletion, parseRequest, shellWords, SHELLS, type Shell} from './request.ts'
-export {bashScript, MARKER, SAFE_BIN, type ScriptTarget, zshScript} from './scripts.ts'
+export {bashScript, fishScript, fishSetupLine, MARKER, SAFE_BIN, type ScriptTarget, zshScript} from './scripts.ts'
 export {type CompletionHost, completionFiles, writeCompletion} from './write.ts'

@@ -21,6 +21,11 @@ function posixQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`
 }
 
+/** A word for fish, in single quotes (where only \\ and \' are escapes). */
+function fishQuote(value: string): string {
+  return `'${value.replaceAll(/[\\']/g, '\\$&')}'`
+}
+
 /**
  * bash: each Tab hands vault the line up to the cursor and bash's word under it, and takes the
  * words vault prints; files, directories and the command line after `vault exec <profile> --`
@@ -114,4 +119,45 @@ _${bin}() {
 
 _${bin} "$@"
 `
+}
+
+/** fish: a completion that asks vault on each Tab; fish matches and shows the descriptions itself. */
+export function fishScript({aliases, bin, cache}: ScriptTarget): string {
+  return `${header(bin, 'fish')}
+function __${bin}_complete
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l current (commandline -ct)
+    set -l replies (command ${bin} ${COMPLETE_COMMAND} fish --cache=${fishQuote(cache)} -- $words "$current" 2>/dev/null)
+    set -q replies[1]; or return
+    set -l directive $replies[-1]
+    set -e replies[-1]
+    switch $directive
+        case ':files*' ':directories*'
+            set -l prefix (string replace -r '^[^\\t]*\\t' '' -- $directive)
+            set -l partial (string sub -s (math (string length -- "$prefix") + 1) -- "$current")
+            set -l found
+            if string match -q ':files*' -- $directive
+                set found (__fish_complete_path "$partial")
+            else
+                set found (__fish_complete_directories "$partial")
+            end
+            for path in $found
+                printf '%s%s\\n' "$prefix" $path
+            end
+        case ':command*'
+            set -l before (string replace -r '^[^\\t]*\\t' '' -- $directive)
+            set -l tokens (commandline -opc)
+            __fish_complete_subcommand --commandline $tokens[(math (count $tokens) - $before + 1)..-1] "$current"
+        case '*'
+            printf '%s\\n' $replies
+    end
+end
+${[bin, ...aliases].map((name) => `complete -c ${name} -f -a '(__${bin}_complete)'`).join('\n')}
+`
+}
+
+/** The line `vault autocomplete script fish` prints, for ~/.config/fish/completions/vault.fish. */
+export function fishSetupLine(bin: string, functionsFile: string): string {
+  return `test -f ${fishQuote(functionsFile)}; and source ${fishQuote(functionsFile)} # ${bin} autocomplete setup`
 }

@@ -2,7 +2,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {type ModelHost, buildCompletionModel, modelStamps, writeModel} from './build-model.ts'
-import {SAFE_BIN, type ScriptTarget, bashScript, zshScript} from './scripts.ts'
+import {SAFE_BIN, type ScriptTarget, bashScript, fishScript, zshScript} from './scripts.ts'
 
 /** What is needed of oclif's Config (structural, so this module stays free of oclif). */
 export interface CompletionHost extends ModelHost {
@@ -12,20 +12,21 @@ export interface CompletionHost extends ModelHost {
 
 /**
  * Where the completion files live: the bash and zsh functions where @oclif/plugin-autocomplete
- * writes them (its setup scripts, which users source, point there), and the model.
+ * writes them (its setup scripts, which users source, point there), fish's beside them, and the model.
  */
-export function completionFiles(cacheDir: string, bin: string): {bash: string; zsh: string; model: string} {
+export function completionFiles(cacheDir: string, bin: string): {bash: string; zsh: string; fish: string; model: string} {
   const functions = join(cacheDir, 'autocomplete', 'functions')
   return {
     bash: join(functions, 'bash', `${bin}.bash`),
+    fish: join(functions, 'fish', `${bin}.fish`),
     model: join(cacheDir, 'autocomplete', 'completion-model.json'),
     zsh: join(functions, 'zsh', `_${bin}`),
   }
 }
 
 /**
- * Writes vault's completion functions for bash and zsh (replacing the generated ones) and the
- * model they read. Returns a line for each thing it could not do.
+ * Writes vault's completion functions for bash, zsh and fish (replacing the generated bash and zsh
+ * ones) and the model they read. Returns a line for each thing it could not do.
  */
 export async function writeCompletion(host: CompletionHost): Promise<string[]> {
   const {bin} = host
@@ -36,6 +37,7 @@ export async function writeCompletion(host: CompletionHost): Promise<string[]> {
   const scripts: Array<[string, string]> = [
     [files.bash, bashScript(target)],
     [files.zsh, zshScript(target)],
+    [files.fish, fishScript(target)],
   ]
   for (const [file, text] of scripts) {
     try {
