@@ -119,11 +119,19 @@ describe('shell completion (built binary, real shells)', function () {
   }
 
   describe('bash', () => {
-    it('completes command names from what the user typed', async () => {
-      const [exe, ex, plugins] = await bash(['vault exe', 'vault ex', 'vault plugins inst'])
+    it('completes command names from what the user typed, after `help` too, and --help', async () => {
+      const [exe, ex, plugins, help, helpFlag] = await bash([
+        'vault exe',
+        'vault ex',
+        'vault plugins inst',
+        'vault help plugins inst',
+        'vault exec work-dev --he',
+      ])
       expect(exe).to.deep.equal(['exec'])
       expect(ex).to.deep.equal(['exec', 'export'])
       expect(plugins).to.deep.equal(['install'])
+      expect(help).to.deep.equal(['install'])
+      expect(helpFlag).to.deep.equal(['--help'])
     })
 
     it('completes flags after the profile', async () => {

@@ -21,11 +21,9 @@ export interface CompletionSources {
 
 const NOTHING: Completion = {candidates: [], directive: {type: 'none'}}
 
-/** The help and version flags oclif answers before any command. */
-const BEFORE_ANY_COMMAND: FlagSpec[] = [
-  {name: 'help', summary: 'Show help', takesValue: false},
-  {name: 'version', summary: 'Show the version', takesValue: false},
-]
+/** oclif answers --help after any command, and --version before any. */
+const HELP: FlagSpec = {name: 'help', summary: 'Show help', takesValue: false}
+const BEFORE_ANY_COMMAND: FlagSpec[] = [HELP, {name: 'version', summary: 'Show the version', takesValue: false}]
 
 /**
  * What may be typed as the last of `words` (the words after the program's name, the last being
@@ -61,6 +59,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
   const command = model.commands.find((candidate) => sameWords(candidate.words, path))
   if (index === before.length && !isFlag(current)) {
     // Still among the command's words: the subcommands, and a command's own first argument.
+    if (command?.namesCommand) return commandWords(model, [])
     const subcommands = commandWords(model, path)
     const first = command?.args[0]
     if (!first) return subcommands
@@ -70,6 +69,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
   if (command === undefined) return NOTHING
 
   let argument = 0
+  const positional: string[] = []
   let argumentsOnly = false
   const given = new Set<string>()
   for (; index < before.length; index++) {
@@ -90,6 +90,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
       }
       continue
     }
+    positional.push(token)
     if (argument < command.args.length) argument++
     else if (!command.strict) return childCommand(before.length - index)
   }
@@ -99,7 +100,11 @@ export async function complete(model: CompletionModel, words: readonly string[],
     const flag = findFlag(command.flags, name)
     return flag?.takesValue ? values(model, flag, `${name}=`, sources) : NOTHING
   }
-  if (!argumentsOnly && isFlag(current)) return flagNames(command.flags, current, given)
+  if (!argumentsOnly && isFlag(current)) {
+    const flags = command.flags.some((flag) => flag.name === HELP.name) ? command.flags : [...command.flags, HELP]
+    return flagNames(flags, current, given)
+  }
+  if (command.namesCommand) return commandWords(model, positional)
   const spec = command.args[argument]
   if (spec) return argumentValues(model, spec, sources)
   return command.strict ? NOTHING : childCommand(0)

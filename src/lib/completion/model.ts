@@ -48,6 +48,8 @@ export interface CommandSpec {
   alias?: boolean
   /** False when more arguments than declared are taken (`exec`'s command line). */
   strict: boolean
+  /** Its arguments are the words of another command (oclif's `help`). */
+  namesCommand?: boolean
   args: ArgSpec[]
   flags: FlagSpec[]
 }
@@ -160,6 +162,8 @@ function commandSpec(command: CommandShape, words: string[], alias: boolean, bin
   if (summary) spec.summary = summary
   if (command.hidden) spec.hidden = true
   if (alias) spec.alias = true
+  // @oclif/plugin-help's `help [command words…]`.
+  if (words.join(' ') === 'help' && args[0]?.name === 'command') spec.namesCommand = true
   return spec
 }
 

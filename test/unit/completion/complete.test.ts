@@ -22,6 +22,7 @@ describe('completion: what may be typed next', () => {
       'import',
       'autocomplete',
       'plugins',
+      'help',
     ])
     expect(candidates[0]).to.deep.equal({description: 'Run a command with credentials', value: 'exec'})
     expect(directive).to.deep.equal({type: 'none'})
@@ -108,6 +109,19 @@ describe('completion: what may be typed next', () => {
     expect((await at('export work -- ')).candidates).to.deep.equal([])
     expect((await at('frobnicate ')).candidates).to.deep.equal([])
     expect((await at('-- ')).candidates).to.deep.equal([])
+  })
+
+  it('offers --help after any command', async () => {
+    expect((await at('exec work --he')).matching).to.deep.equal(['--help'])
+    expect((await at('plugins install --he')).matching).to.deep.equal(['--help'])
+  })
+
+  it('completes the command words `help` takes', async () => {
+    const all = (await at('')).matching
+    expect((await at('help ')).matching).to.deep.equal(all)
+    expect((await at('help plugins i')).matching).to.deep.equal(['install'])
+    expect((await at('help -n plugins ')).matching).to.deep.equal(['install', 'uninstall'])
+    expect((await at('help exec ')).candidates).to.deep.equal([])
   })
 
   it('resolves aliases and hidden commands it does not offer', async () => {

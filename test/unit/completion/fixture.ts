@@ -58,6 +58,13 @@ export const commands: CommandShape[] = [
   },
   {args: {plugin: {}}, id: 'plugins:uninstall'},
   {args: {}, hidden: true, id: '__complete', strict: false},
+  {
+    args: {command: {}},
+    flags: {'nested-commands': {char: 'n', type: 'boolean'}},
+    id: 'help',
+    strict: false,
+    summary: 'Display help for <%= config.bin %>.',
+  },
 ]
 
 export const model: CompletionModel = completionModel(commands, {

@@ -17,6 +17,7 @@ describe('completion model: what oclif says of the commands', () => {
       'plugins',
       'plugins install',
       'plugins uninstall',
+      'help',
     ])
     const ls = model.commands.find((command) => command.words[0] === 'ls')
     expect(ls).to.include({alias: true})
