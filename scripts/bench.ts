@@ -394,6 +394,13 @@ try {
   // No backend named: each backend's availability is checked by priority (the OS keyring's over D-Bus) before `file`.
   await measure('vault exec hot --json, no AWS_VAULT_BACKEND', node, [vault, 'exec', 'hot', '--json'], {AWS_VAULT_BACKEND: ''})
   await measure('vault exec hot -- true (cached session)', node, [vault, 'exec', 'hot', '--', 'true'])
+  // A Tab in a shell with vault's completion: what bash sends for `vault exec --ecs-server h<Tab>`, answered
+  // from the model kept between Tabs, and answered by building the model again (the first Tab after a change).
+  await run(node, [vault, 'autocomplete', '--refresh-cache'], env)
+  const completionModel = join(home, '.cache', 'vault', 'autocomplete', 'completion-model.json')
+  const tab = (cache: string[]) => [vault, '__complete', 'bash', ...cache, '--word=h', '--', 'vault exec --ecs-server h']
+  await measure('vault __complete (a Tab, kept model)', node, tab([`--cache=${completionModel}`]))
+  await measure('vault __complete (a Tab, model built again)', node, tab([]))
   const awsVault = awsVaultBinary(home)
   if (awsVault) {
     // Without a session bus aws-vault would start (and leave behind) a dbus-daemon on every run.
@@ -421,6 +428,7 @@ try {
     writeFileSync(configFile, profiles(count, role))
     await measure(`vault list, ${count} profiles`, node, [vault, 'list'])
     await measure(`vault exec hot --json, ${count} profiles`, node, [vault, 'exec', 'hot', '--json'])
+    await measure(`vault __complete (a Tab on profile names), ${count} profiles`, node, tab([`--cache=${completionModel}`]))
   }
 
   const load = loadavg()
