@@ -372,9 +372,11 @@ try {
     .join(' ')
   const node = process.execPath
   const rows: [string, Timing | string][] = []
-  const measure = async (label: string, command: string, args: string[], extraEnv: Record<string, string> = {}) => {
+  // A variable given as undefined is left out of that row's environment.
+  const measure = async (label: string, command: string, args: string[], extraEnv: Record<string, string | undefined> = {}) => {
     try {
-      const timing = await time(command, args, {...env, ...extraEnv})
+      const merged = Object.entries({...env, ...extraEnv}).filter((entry): entry is [string, string] => entry[1] !== undefined)
+      const timing = await time(command, args, Object.fromEntries(merged))
       rows.push([label, timing])
       process.stderr.write(`${label}: ${timing.ms.toFixed(1)} ms, ${(timing.ms / timing.baseline.ms).toFixed(2)}× node -e 0\n`)
     } catch (error) {
@@ -401,6 +403,14 @@ try {
   const tab = (cache: string[]) => [vault, '__complete', 'bash', ...cache, '--word=h', '--', 'vault exec --ecs-server h']
   await measure('vault __complete (a Tab, kept model)', node, tab([`--cache=${completionModel}`]))
   await measure('vault __complete (a Tab, model built again)', node, tab([]))
+  // The passphrase kept by `vault unlock` instead of the variable: what finding it in the kernel keyring costs.
+  if (existsSync('/usr/bin/keyctl') || existsSync('/bin/keyctl')) {
+    await run(node, [vault, 'unlock', '--for', '30m'], env).catch(() => undefined)
+    await measure('vault exec hot --json (cached session, file store unlocked)', node, [vault, 'exec', 'hot', '--json'], {
+      AWS_VAULT_FILE_PASSPHRASE: undefined,
+    })
+    await run(node, [vault, 'lock'], env).catch(() => undefined)
+  }
   const awsVault = awsVaultBinary(home)
   if (awsVault) {
     // Without a session bus aws-vault would start (and leave behind) a dbus-daemon on every run.

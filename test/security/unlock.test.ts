@@ -27,7 +27,7 @@ function inUserSession(line: string, uid = 0): string {
 
 /** The ids, descriptions and expiry column (/proc/keys) of what vault keeps for one store. */
 function keptKeys(storeDir: string): Array<{id: string; description: string; expiry: string}> {
-  const prefix = `vault-file-unlock:${createHash('sha256').update(storeDir).digest('hex').slice(0, 32)}:`
+  const wanted = `vault-file-unlock:${createHash('sha256').update(storeDir).digest('hex').slice(0, 32)}`
   const procKeys = inUserSession('cat /proc/keys')
   const kept = []
   for (const line of procKeys.split('\n')) {
@@ -36,7 +36,7 @@ function keptKeys(storeDir: string): Array<{id: string; description: string; exp
       .slice(8)
       .join(' ')
       .replace(/: \d+$/, '')
-    if (!description.startsWith(prefix)) continue
+    if (description !== wanted) continue
     kept.push({id: String(Number.parseInt(fields[0]!, 16)), description, expiry: fields[3]!})
   }
   return kept
@@ -64,7 +64,7 @@ describe('vault unlock: what it keeps is out of reach', function () {
     expect(unlocked.code, unlocked.stderr).to.equal(0)
     const [kept] = keptKeys(sandbox.keysDir)
     expect(kept, 'the kept key').to.not.equal(undefined)
-    expect(inUserSession(`keyctl pipe ${kept!.id}`)).to.equal(sandbox.passphrase)
+    expect(inUserSession(`keyctl pipe ${kept!.id}`)).to.match(new RegExp(`^\\d+\\n${sandbox.passphrase}$`))
 
     const userRing = execFileSync('keyctl', ['id', '@u'], {encoding: 'utf8'}).trim()
     expect(inUserSession(`keyctl pipe ${kept!.id}`, NOBODY)).to.match(/Permission denied/)
@@ -169,7 +169,7 @@ describe('vault unlock: what it keeps is out of reach', function () {
     const [kept] = keptKeys(sessionDir)
     expect(kept, 'the session store has its own kept key').to.not.equal(undefined)
     expect(kept!.expiry).to.not.equal('perm')
-    expect(inUserSession(`keyctl pipe ${kept!.id}`)).to.equal(sessionPassphrase)
+    expect(inUserSession(`keyctl pipe ${kept!.id}`)).to.match(new RegExp(`^\\d+\\n${sessionPassphrase}$`))
     expect(inUserSession(`keyctl pipe ${kept!.id}`, NOBODY)).to.match(/Permission denied/)
     expect(inUserSession(`keyctl print ${kept!.id}`, NOBODY)).to.match(/Permission denied/)
 
