@@ -39,8 +39,8 @@ export default class Add extends VaultCommand<typeof Add> {
     const name = this.args.profile
     // Before anything is stored: a name the config cannot hold would leave keys under it.
     checkProfileName(name)
-    const env = this.vaultEnv
-    const config = await this.awsConfig()
+    const env = this.vault.env
+    const config = await this.vault.awsConfig()
     if (config.hasProfile(name)) {
       const profile = resolveProfile(config, name, {env: {}})
       if (profile.sourceProfileName && profile.sourceProfileName !== name) {
@@ -54,15 +54,15 @@ export default class Add extends VaultCommand<typeof Add> {
       }
     }
     const {accessKeyId, secretAccessKey} = this.flags.env ? readFromEnvironment(env) : await readFromTerminal()
-    const keyring = await this.keyring()
+    const keyring = await this.vault.keyring()
     await new CredentialStore(keyring).set(name, {accessKeyId, secretAccessKey})
     // Sessions made with the old keys would outlive them; aws-vault drops them too.
-    const sessionsRemoved = await new SessionStore(await this.sessionKeyring()).remove((session) => session.profileName === name)
+    const sessionsRemoved = await new SessionStore(await this.vault.sessionKeyring()).remove((session) => session.profileName === name)
     let configAdded = false
     if (this.flags['add-config'] && !config.hasProfile(name)) {
       configAdded = await addProfile(config.path, name)
     }
-    return {accessKeyId, backend: this.backendId, configAdded, profile: name, sessionsRemoved}
+    return {accessKeyId, backend: this.vault.backendId, configAdded, profile: name, sessionsRemoved}
   }
 
   protected override render(result: AddResult): void {

@@ -22,16 +22,15 @@ export default class Backends extends VaultCommand<typeof Backends> {
   static override enableJsonFlag = true
 
   protected async execute(): Promise<BackendRow[]> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
-    const ctx = this.backendContext()
+    const choices = await this.vault.backendChoices()
+    const ctx = this.vault.backendContext()
     const rows: BackendRow[] = []
-    for (const {descriptor, plugin} of entries) {
+    for (const {descriptor, pluginName} of choices) {
       const {available, reason = ''} = await usableHere(descriptor, ctx)
       const row: BackendRow = {
         available,
         id: descriptor.id,
-        plugin: plugin.name,
+        plugin: pluginName,
         priority: descriptor.priority,
         reason,
         summary: descriptor.summary,
@@ -42,8 +41,8 @@ export default class Backends extends VaultCommand<typeof Backends> {
           row.unlocked = state.unlocked
           if (state.until) row.unlockedUntil = state.until.toISOString()
         }
-        if (descriptor.id === this.sessionBackendId) {
-          const sessions = await descriptor.unlocking.state(this.sessionBackendContext()).catch(() => undefined)
+        if (descriptor.id === this.vault.sessionBackendId) {
+          const sessions = await descriptor.unlocking.state(this.vault.sessionBackendContext()).catch(() => undefined)
           if (sessions && sessions.store !== state?.store) {
             row.sessions = {
               store: sessions.store,

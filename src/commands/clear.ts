@@ -23,9 +23,9 @@ export default class Clear extends VaultCommand<typeof Clear> {
 
   protected async execute(): Promise<ClearResult> {
     const name = this.args.profile
-    const keyring = await this.sessionKeyring()
+    const keyring = await this.vault.sessionKeyring()
     if (name === undefined) return {cleared: await clearSessions(keyring), profile: null}
-    const profile = resolveProfile(await this.awsConfig(), name, {env: this.vaultEnv, requireSection: false})
+    const profile = resolveProfile(await this.vault.awsConfig(), name, {env: this.vault.env, requireSection: false})
     const cleared = await clearSessions(keyring, {profileName: name, ...(profile.ssoStartUrl ? {ssoStartUrl: profile.ssoStartUrl} : {})})
     return {cleared, profile: name}
   }

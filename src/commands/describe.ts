@@ -30,12 +30,16 @@ export default class Describe extends VaultCommand<typeof Describe> {
   static override examples = ['<%= config.bin %> describe work', '<%= config.bin %> describe work --json']
 
   protected async execute(): Promise<ChainDescription> {
-    const env = this.vaultEnv
-    await this.assertKnownProfile(this.args.profile)
-    const profile = resolveProfile(await this.awsConfig(), this.args.profile, {env, flags: this.profileFlags(), requireSection: false})
-    const keyring = await this.keyring()
-    const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
-    this.reportPluginWarnings()
+    const env = this.vault.env
+    await this.vault.assertKnownProfile(this.args.profile)
+    const profile = resolveProfile(await this.vault.awsConfig(), this.args.profile, {
+      env,
+      flags: this.profileFlags(),
+      requireSection: false,
+    })
+    const keyring = await this.vault.keyring()
+    const sources = (await this.vault.registry.sources()).map((entry) => entry.descriptor)
+    this.vault.reportPluginWarnings()
     const plan = await chainPlan(
       profile,
       {credentials: new CredentialStore(keyring), sources},
@@ -48,7 +52,7 @@ export default class Describe extends VaultCommand<typeof Describe> {
       env,
       minTtlSeconds: minTtlSeconds(env),
       now: () => new Date(),
-      sessions: new SessionStore(await this.sessionKeyring()),
+      sessions: new SessionStore(await this.vault.sessionKeyring()),
     })
   }
 

@@ -76,7 +76,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
   }
 
   protected async execute(): Promise<void> {
-    const env = this.vaultEnv
+    const env = this.vault.env
     refuseNestedSession(env)
     const name = await this.profileOrAsk(this.args.profile)
     const serverMode = this.flags['ecs-server'] || this.flags['ec2-server']
@@ -85,7 +85,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
       const {runWithServer} = await import('../lib/exec/server-mode.ts')
       const outcome = await runWithServer({
         childCommand: () => this.childCommand(),
-        credentialProvider: () => this.profileCredentialProvider(name, this.flags, {serverMode: true}),
+        credentialProvider: () => this.vault.profileCredentialProvider(name, this.flags, {serverMode: true}),
         ec2Server: this.flags['ec2-server'],
         env,
         lazy: this.flags.lazy,
@@ -97,7 +97,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
       exitLikeChild(outcome)
       return
     }
-    const {credentials, profile} = await this.profileCredentials(name, this.flags)
+    const {credentials, profile} = await this.vault.profileCredentials(name, this.flags)
     if (this.flags.json) {
       process.stdout.write(`${credentialProcessJson(credentials)}\n`)
       return
@@ -112,8 +112,8 @@ export default class Exec extends VaultCommand<typeof Exec> {
   private childCommand(): [string, string[]] {
     const [command, ...args] = this.commandLine
     if (command) return [command, args]
-    const shell = defaultShell(this.vaultEnv)
-    if (process.stderr.isTTY && this.vaultEnv.AWS_VAULT_DISABLE_HELP_MESSAGE !== '1') {
+    const shell = defaultShell(this.vault.env)
+    if (process.stderr.isTTY && this.vault.env.AWS_VAULT_DISABLE_HELP_MESSAGE !== '1') {
       process.stderr.write(`Starting subshell ${shell}, use \`exit\` to exit the subshell\n`)
     }
     return [shell, []]
@@ -127,7 +127,7 @@ export default class Exec extends VaultCommand<typeof Exec> {
     let terminalPrompt: string | undefined
     if (requested) {
       const {requestedDriver} = await import('../lib/prompt/select-driver.ts')
-      if (requestedDriver(await this.registry.prompts(), requested).descriptor.needsTty) terminalPrompt = requested
+      if (requestedDriver(await this.vault.registry.prompts(), requested).descriptor.needsTty) terminalPrompt = requested
     }
     const problem = serverFlagProblem({
       ec2Address: flags['ec2-address'],

@@ -19,9 +19,9 @@ export default class Export extends VaultCommand<typeof Export> {
   static override examples = ['eval "$(<%= config.bin %> export work --format export-env)"', '<%= config.bin %> export work --format json']
 
   protected async execute(): Promise<void> {
-    refuseNestedSession(this.vaultEnv)
+    refuseNestedSession(this.vault.env)
     const name = await this.profileOrAsk(this.args.profile)
-    const {credentials, profile} = await this.profileCredentials(name, this.flags)
+    const {credentials, profile} = await this.vault.profileCredentials(name, this.flags)
     const format = this.flags.format as (typeof exportFormats)[number]
     process.stdout.write(`${formatCredentials(format, name, credentials, profile.region)}\n`)
   }

@@ -65,9 +65,9 @@ Sections holding a session token (temporary credentials) are left alone. A profi
   ]
 
   protected async execute(): Promise<ImportCommandResult> {
-    const env = this.vaultEnv
+    const env = this.vault.env
     const path = credentialsPath(this.flags.file ?? env.AWS_SHARED_CREDENTIALS_FILE, homedir())
-    const keyring = await this.keyring()
+    const keyring = await this.vault.keyring()
     const dryRun = this.flags['dry-run']
     const result = await importCredentials({
       path,
@@ -80,14 +80,14 @@ Sections holding a session token (temporary credentials) are left alone. A profi
       now: new Date(),
       // As with `vault add`: sessions made with other keys would outlive them.
       onKeysChanged: async (profile) => {
-        await new SessionStore(await this.sessionKeyring()).remove((session) => session.profileName === profile)
+        await new SessionStore(await this.vault.sessionKeyring()).remove((session) => session.profileName === profile)
       },
     })
     if (result.backup) this.addWarning(`${result.backup} keeps the plaintext keys (mode 0600): remove it once you no longer need it`)
     for (const name of result.missing) this.addWarning(`no plaintext keys for profile "${name}" in ${result.file}`)
     for (const entry of result.skipped) this.addWarning(`[${printable(entry.profile)}] ${entry.reason}; left in ${result.file}`)
 
-    const config = await this.awsConfig()
+    const config = await this.vault.awsConfig()
     const profiles: ImportCommandResult['profiles'] = []
     for (const outcome of result.outcomes) {
       let configAdded = false
@@ -103,7 +103,7 @@ Sections holding a session token (temporary credentials) are left alone. A profi
       )
       process.exitCode = 1
     }
-    return {backend: this.backendId, backup: result.backup ?? null, file: result.file, profiles, skipped: result.skipped}
+    return {backend: this.vault.backendId, backup: result.backup ?? null, file: result.file, profiles, skipped: result.skipped}
   }
 
   protected override render(result: ImportCommandResult): void {

@@ -49,14 +49,14 @@ export default class List extends VaultCommand<typeof List> {
       throw new VaultError('USAGE', `--${chosen[0]} and --${chosen[1]} cannot be used together`, {suggestions: ['see `vault list --help`']})
     }
     const mode = this.flags.profiles ? 'profiles' : this.flags.credentials ? 'credentials' : this.flags.sessions ? 'sessions' : 'table'
-    const config = await this.awsConfig()
+    const config = await this.vault.awsConfig()
     const profileNames = config.profileNames()
     if (mode === 'profiles') {
       return {mode, profiles: profileNames.map((profile) => ({credentials: null, profile, sessions: []})), sessions: [], ssoTokens: []}
     }
-    const keyring = await this.keyring()
+    const keyring = await this.vault.keyring()
     const credentialNames = await new CredentialStore(keyring).keys()
-    const sessionKeyring = await this.sessionKeyring()
+    const sessionKeyring = await this.vault.sessionKeyring()
     const ssoTokens = (await sessionKeyring.keys()).filter(isOidcTokenKey).map((key) => key.slice('oidc:'.length))
     const now = Date.now()
     const sessions: ListedSession[] = (await new SessionStore(sessionKeyring).list()).map((session) => ({

@@ -22,7 +22,7 @@ export default class Lock extends VaultCommand<typeof Lock> {
 
   protected async execute(): Promise<LockResult> {
     const locked: LockedStore[] = []
-    for (const {ctx, descriptor, holds, unlocking} of await this.unlockableStores()) {
+    for (const {ctx, descriptor, holds, unlocking} of await this.vault.unlockableStores()) {
       const state = await unlocking.lock(ctx)
       locked.push({backend: descriptor.id, holds, store: state.store, wasUnlocked: state.unlocked})
     }

@@ -39,7 +39,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
   ]
 
   protected async execute(): Promise<void> {
-    const env = this.vaultEnv
+    const env = this.vault.env
     const name = await this.loginProfile()
     const {credentials, profile} = name === undefined ? await this.environmentCredentials() : await this.profileConsoleCredentials(name)
     const region = this.flags.region || profile.region
@@ -69,7 +69,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
    * used as aws-vault does (undefined), and only without those is the user asked to pick one.
    */
   private async loginProfile(): Promise<string | undefined> {
-    const env = this.vaultEnv
+    const env = this.vault.env
     if (this.args.profile || env.AWS_PROFILE) return this.args.profile || env.AWS_PROFILE
     const {environmentCredentials} = await import('../lib/login/console-credentials.ts')
     if (environmentCredentials(env) || !process.stdin.isTTY) return undefined
@@ -92,9 +92,9 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
   /** The profile as login sees it: --duration also sets the federation token's length. */
   private async resolve(name: string, {known = true} = {}): Promise<ResolvedProfile> {
     const seconds = this.durationSeconds()
-    if (known) await this.assertKnownProfile(name)
-    return resolveProfile(await this.awsConfig(), name, {
-      env: this.vaultEnv,
+    if (known) await this.vault.assertKnownProfile(name)
+    return resolveProfile(await this.vault.awsConfig(), name, {
+      env: this.vault.env,
       flags: {
         ...(this.flags.region ? {region: this.flags.region} : {}),
         ...(seconds === undefined
@@ -109,7 +109,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const profile = await this.resolve(name)
     const {findStoredCredentialsProfile} = await import('../lib/providers/stored-credentials.ts')
     const {consoleRoute} = await import('../lib/login/console-credentials.ts')
-    const store = new CredentialStore(await this.keyring())
+    const store = new CredentialStore(await this.vault.keyring())
     const route = consoleRoute(profile, profile.roleArn ? undefined : (await findStoredCredentialsProfile(profile, store))?.name)
     this.debugLog(`profile ${name}: console credentials by ${route.kind}`)
     if (route.kind === 'federate-stored') {
@@ -117,7 +117,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
       if (!stored) throw new VaultError('CREDENTIALS_NOT_FOUND', `no credentials stored for profile "${route.storedProfile}"`)
       return {credentials: await this.federate(stored, profile), profile}
     }
-    const {credentials} = await this.profileCredentials(name, this.flags)
+    const {credentials} = await this.vault.profileCredentials(name, this.flags)
     if (route.kind === 'chain-or-federate' && !credentials.sessionToken)
       return {credentials: await this.federate(credentials, profile), profile}
     return {credentials, profile}
@@ -126,7 +126,7 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
   /** aws-vault's rule without a profile; temporary credentials (from `vault exec`, say) are used as they are. */
   private async environmentCredentials(): Promise<{credentials: Credentials; profile: ResolvedProfile}> {
     const {environmentCredentials} = await import('../lib/login/console-credentials.ts')
-    const credentials = environmentCredentials(this.vaultEnv)
+    const credentials = environmentCredentials(this.vault.env)
     if (!credentials) {
       throw new VaultError('USAGE', 'no profile given and no AWS credentials in the environment', {
         suggestions: [
@@ -145,11 +145,11 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     const {federatedCredentials} = await import('../lib/login/console-credentials.ts')
     const {resolveIamTarget} = await import('../lib/sts/iam.ts')
     const {resolveStsTarget} = await import('../lib/sts/target.ts')
-    const {regionDefaulted, target} = resolveStsTarget(profile, this.vaultEnv)
+    const {regionDefaulted, target} = resolveStsTarget(profile, this.vault.env)
     if (regionDefaulted) this.debugLog(`profile ${profile.name} has no region: using ${target.region} for STS`)
     return federatedCredentials(source, {
       durationSeconds: profile.getFederationTokenDuration,
-      iamTarget: resolveIamTarget(profile, this.vaultEnv),
+      iamTarget: resolveIamTarget(profile, this.vault.env),
       log: this.debugLog,
       profileName: profile.name,
       stsTarget: target,

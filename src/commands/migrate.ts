@@ -72,7 +72,7 @@ An item the destination already holds with different content is a conflict: it i
     if (!dryRun) for (const keyring of [source, destination]) await removeLeftoverProbes(keyring)
     const ssoStartUrls = await this.ssoStartUrls(profiles)
     // With a session backend, sessions and SSO tokens are taken from where they live, not from --from.
-    const sessionSource = this.flags.sessions && this.sessionBackendId ? await this.sessionKeyring() : undefined
+    const sessionSource = this.flags.sessions && this.vault.sessionBackendId ? await this.vault.sessionKeyring() : undefined
     const items = selectItems(await source.keys(), {
       profiles,
       sessions: this.flags.sessions && sessionSource === undefined,
@@ -107,7 +107,7 @@ An item the destination already holds with different content is a conflict: it i
         },
       })
     const outcomes = await migrate(source, from, items)
-    if (sessionSource) outcomes.push(...(await migrate(sessionSource, `session store "${this.sessionBackendId}"`, sessionItems)))
+    if (sessionSource) outcomes.push(...(await migrate(sessionSource, `session store "${this.vault.sessionBackendId}"`, sessionItems)))
     const summary = summarise(outcomes)
     if (summary.conflict > 0) {
       this.addWarning(
@@ -133,14 +133,9 @@ An item the destination already holds with different content is a conflict: it i
   }
 
   private async openBackend(id: string): Promise<Keyring> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
-    const ctx = this.backendContext()
-    const choice = await selectBackend(
-      entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name})),
-      id,
-      ctx,
-    )
+    const choices = await this.vault.backendChoices()
+    const ctx = this.vault.backendContext()
+    const choice = await selectBackend(choices, id, ctx)
     this.debugLog(`migrate: "${id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
@@ -148,11 +143,11 @@ An item the destination already holds with different content is a conflict: it i
   /** The SSO start URLs of the named profiles, whose cached tokens travel with them. */
   private async ssoStartUrls(profiles: readonly string[]): Promise<string[]> {
     if (profiles.length === 0 || !this.flags.sessions) return []
-    const config = await this.awsConfig()
+    const config = await this.vault.awsConfig()
     const urls: string[] = []
     for (const name of profiles) {
       try {
-        const url = resolveProfile(config, name, {env: this.vaultEnv, requireSection: false}).ssoStartUrl
+        const url = resolveProfile(config, name, {env: this.vault.env, requireSection: false}).ssoStartUrl
         if (url) urls.push(url)
       } catch (error) {
         this.debugLog(`migrate: profile "${name}" not resolved: ${(error as Error).message}`)
@@ -163,7 +158,7 @@ An item the destination already holds with different content is a conflict: it i
 
   /** What tells one destination store from another: the backends' settings, never a passphrase. */
   private storeSettings(): string[] {
-    const env = this.vaultEnv
+    const env = this.vault.env
     const names = Object.keys(env)
       .filter(
         (name) =>

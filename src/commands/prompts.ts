@@ -21,9 +21,9 @@ export default class Prompts extends VaultCommand<typeof Prompts> {
   protected async execute(): Promise<PromptRow[]> {
     const {chooseDriver} = await import('../lib/prompt/select-driver.ts')
     const {usableHere} = await import('../lib/registry/usable-here.ts')
-    const entries = await this.registry.prompts()
-    this.reportPluginWarnings()
-    const ctx = this.promptContext()
+    const entries = await this.vault.registry.prompts()
+    this.vault.reportPluginWarnings()
+    const ctx = this.vault.promptContext()
     let automatic: string | undefined
     try {
       automatic = (await chooseDriver(entries, {}, ctx)).descriptor.id

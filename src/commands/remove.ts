@@ -36,14 +36,14 @@ export default class Remove extends VaultCommand<typeof Remove> {
 
   protected async execute(): Promise<RemoveResult> {
     const name = this.args.profile
-    const sessions = new SessionStore(await this.sessionKeyring())
+    const sessions = new SessionStore(await this.vault.sessionKeyring())
     if (this.flags['sessions-only']) {
       // As aws-vault: no question asked, and a profile without sessions is not an error.
       const sessionsRemoved = await sessions.remove((session) => session.profileName === name)
       return {profile: name, removed: false, sessionsOnly: true, sessionsRemoved}
     }
-    const credentials = new CredentialStore(await this.keyring())
-    if (!(await credentials.has(name))) throw await this.namingTheStore(missingCredentials(name))
+    const credentials = new CredentialStore(await this.vault.keyring())
+    if (!(await credentials.has(name))) throw await this.vault.namingTheStore(missingCredentials(name))
     if (!this.flags.force) {
       const answer = (await this.confirmation(`Delete credentials for profile "${name}"? (y|N) `)).trim()
       if (!/^y(es)?$/i.test(answer)) return {profile: name, removed: false, sessionsOnly: false, sessionsRemoved: 0}

@@ -45,11 +45,11 @@ The task list goes to stderr; with --json only the result is printed.`
 
   protected async execute(): Promise<RotationResult> {
     const name = this.args.profile
-    const env = this.vaultEnv
+    const env = this.vault.env
     const waitMs = this.waitMs()
-    const config = await this.awsConfig()
+    const config = await this.vault.awsConfig()
     const profile = resolveProfile(config, name, {env, requireSection: false})
-    const keyring = await this.keyring()
+    const keyring = await this.vault.keyring()
     const store = new CredentialStore(keyring)
     const {findStoredCredentialsProfile} = await import('../lib/providers/stored-credentials.ts')
     const storedProfile = (await findStoredCredentialsProfile(profile, store))?.name
@@ -73,7 +73,7 @@ The task list goes to stderr; with --json only the result is printed.`
         callerArn: async (credentials) => (await sts.getCallerIdentity(credentials, stsTarget)).arn,
         clearSessions: async () => {
           const users = await this.profilesUsingKey(storedProfile, name, store)
-          return new SessionStore(await this.sessionKeyring()).remove((session) => users.has(session.profileName))
+          return new SessionStore(await this.vault.sessionKeyring()).remove((session) => users.has(session.profileName))
         },
         createAccessKey: (credentials, userName) => iam.createAccessKey(credentials, iamTarget, userName),
         deleteAccessKey: (credentials, accessKeyId, userName) => iam.deleteAccessKey(credentials, iamTarget, accessKeyId, userName),
@@ -121,16 +121,16 @@ The task list goes to stderr; with --json only the result is printed.`
     }
     if (this.flags['no-session']) return stored('the stored key (--no-session)')
 
-    const env = this.vaultEnv
+    const env = this.vault.env
     const {chainDepsFor, chainPlan, providerFromPlan} = await import('../lib/providers/index.ts')
-    const sources = (await this.registry.sources()).map((entry) => entry.descriptor)
-    this.reportPluginWarnings()
-    const prompt = await this.mfaPrompt()
+    const sources = (await this.vault.registry.sources()).map((entry) => entry.descriptor)
+    this.vault.reportPluginWarnings()
+    const prompt = await this.vault.mfaPrompt()
     const deps = {
       ...chainDepsFor({
         env,
-        keyring: await this.keyring(),
-        sessionKeyring: await this.sessionKeyring(),
+        keyring: await this.vault.keyring(),
+        sessionKeyring: await this.vault.sessionKeyring(),
         lock: (_name, work) => work(),
         log: this.debugLog,
         minTtlSeconds: minTtlSeconds(env),
@@ -153,12 +153,12 @@ The task list goes to stderr; with --json only the result is printed.`
 
   /** Every profile whose credentials come from this stored key: their sessions were made with it. */
   private async profilesUsingKey(storedProfile: string, name: string, store: CredentialStore): Promise<Set<string>> {
-    const config = await this.awsConfig()
+    const config = await this.vault.awsConfig()
     const {findStoredCredentialsProfile} = await import('../lib/providers/stored-credentials.ts')
     const users = new Set([storedProfile, name])
     for (const candidate of config.profileNames()) {
       try {
-        const resolved = resolveProfile(config, candidate, {env: this.vaultEnv, requireSection: false})
+        const resolved = resolveProfile(config, candidate, {env: this.vault.env, requireSection: false})
         if ((await findStoredCredentialsProfile(resolved, store))?.name === storedProfile) users.add(candidate)
       } catch {
         // A profile that does not resolve has no sessions of its own.

@@ -35,7 +35,7 @@ export default class Unlock extends VaultCommand<typeof Unlock> {
 
   protected async execute(): Promise<UnlockResult> {
     const seconds = unlockSeconds(this.flags.for)
-    const stores = await this.unlockableStores()
+    const stores = await this.vault.unlockableStores()
     // What opened one store of a backend is offered to its next store in this run, never to another backend.
     const carried = new Map<BackendDescriptor, NonNullable<UnlockOptions['carry']>>()
     const unlocked: UnlockedStore[] = []

@@ -3,29 +3,15 @@ import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 
-import type {BackendContext, Keyring, MfaPrompt, PromptContext} from './plugin-api/index.ts'
-
-import type {AwsConfigFile} from './config/index.ts'
 import {HELP_VALUES} from './completion/model.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
 import {printable} from './output/redact.ts'
-import type {UnlockableStore} from './unlock/unlockable-backend.ts'
-import {commandFinished, commandStarted} from './process-guards.ts'
-import type {PluginRegistry} from './registry/index.ts'
-import {
-  globalFlagVariables,
-  VaultContext,
-  type CredentialFlagValues,
-  type GlobalFlagValues,
-  type ProfileCredentialProvider,
-  type ProfileCredentials,
-} from './vault-context.ts'
+import {commandStarted} from './process-guards.ts'
+import {globalFlagVariables, VaultContext, type GlobalFlagValues} from './vault-context.ts'
 
 export type VaultFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof VaultCommand)['baseFlags'] & T['flags']>
 export type VaultArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
-
-export type {CredentialFlagValues, ProfileCredentialProvider, ProfileCredentials} from './vault-context.ts'
 
 /** The flags of every command that hands out credentials (exec, export), as aws-vault names them. */
 export const credentialFlags = {
@@ -97,9 +83,14 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   /** Arguments after the declared ones (the command `vault exec` runs). */
   protected rest!: string[]
   protected debugLog: Logger = () => {}
+  /**
+   * Everything but oclif, built once the flags are parsed: the environment as the setting flags
+   * shape it, the plugin registry, the backends, ~/.aws/config and the credential chain.
+   */
+  protected vault!: VaultContext
   private readonly collectedWarnings: string[] = []
-  private finished = false
-  private contextInstance?: VaultContext
+  /** Tells the process guards the command is over; set when it starts. */
+  private finish: () => void = () => {}
 
   /** The command's work; returns the typed result that `render` prints or `--json` wraps. */
   protected abstract execute(): Promise<unknown>
@@ -117,42 +108,6 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     }
   }
 
-  private finish(): void {
-    if (this.finished) return
-    this.finished = true
-    commandFinished()
-  }
-
-  /** Resolves the profile and obtains its credentials through the provider chain. */
-  protected async profileCredentials(name: string, flags: CredentialFlagValues): Promise<ProfileCredentials> {
-    const {profile, provider} = await this.profileCredentialProvider(name, flags)
-    return {credentials: await provider(), profile}
-  }
-
-  /**
-   * The profile and a provider that walks its chain afresh on each call (cached sessions with
-   * AWS_MIN_TTL left are reused): what a credential server refreshes from while it runs.
-   * `serverMode` keeps MFA prompts off the terminal, which belongs to the command being run.
-   */
-  protected profileCredentialProvider(
-    name: string,
-    flags: CredentialFlagValues,
-    options: {serverMode?: boolean} = {},
-  ): Promise<ProfileCredentialProvider> {
-    return this.context.profileCredentialProvider(name, flags, options)
-  }
-
-  /**
-   * The prompt driver that asks for MFA codes when neither --mfa-token nor mfa_process gives one.
-   * A driver named with --prompt/AWS_VAULT_PROMPT is checked now, so a typo fails before any work;
-   * whether it (or the automatic choice) can run here is decided when a code is first needed,
-   * so profiles without MFA never depend on a terminal or a display.
-   * Credential servers pass `serverMode`: the terminal then belongs to the command they run.
-   */
-  protected mfaPrompt(options: {serverMode?: boolean} = {}): Promise<MfaPrompt> {
-    return this.context.mfaPrompt(options)
-  }
-
   /**
    * The profile argument, or when it is missing: $AWS_PROFILE, else a searchable list on a
    * terminal, else a one-line usage error.
@@ -163,24 +118,14 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     return profileArgument(given, {
       choose: (message, choices) => promptSearch(message, choices, 'a profile'),
       command: `vault ${this.id?.replaceAll(':', ' ') ?? ''}`.trimEnd(),
-      env: this.vaultEnv,
+      env: this.vault.env,
       interactive: Boolean(process.stdin.isTTY) && !this.jsonEnabledSafe(),
-      profileNames: async () => (await this.awsConfig()).profileNames(),
+      profileNames: async () => (await this.vault.awsConfig()).profileNames(),
     })
   }
 
-  /** Refuses a mistyped profile: no config section and no stored keys (with the closest name). */
-  protected assertKnownProfile(name: string): Promise<void> {
-    return this.context.assertKnownProfile(name)
-  }
-
-  /** `~/.aws/config` (or AWS_CONFIG_FILE), read once per command. */
-  protected awsConfig(): Promise<AwsConfigFile> {
-    return this.context.awsConfig()
-  }
-
   override async init(): Promise<void> {
-    commandStarted()
+    this.finish = commandStarted()
     await super.init()
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
@@ -193,71 +138,12 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     this.args = args as VaultArgs<T>
     this.rest = (argv as string[]).slice(Object.keys(this.ctor.args ?? {}).length)
     this.debugLog = createDebugLogger(Boolean((flags as {debug?: boolean}).debug))
-  }
-
-  /** Everything but oclif: created on first use, once the flags are parsed. */
-  private get context(): VaultContext {
-    this.contextInstance ??= new VaultContext({
-      debug: (message) => this.debugLog(message),
-      flags: this.flags as GlobalFlagValues,
+    this.vault = new VaultContext({
+      debug: this.debugLog,
+      flags: flags as GlobalFlagValues,
       hooks: this.config,
       warn: (message) => this.addWarning(message),
     })
-    return this.contextInstance
-  }
-
-  /** The environment as backends and child processes see it: the real one plus the setting flags. */
-  protected get vaultEnv(): Record<string, string | undefined> {
-    return this.context.env
-  }
-
-  protected get registry(): PluginRegistry {
-    return this.context.registry
-  }
-
-  protected backendContext(): BackendContext {
-    return this.context.backendContext()
-  }
-
-  protected sessionBackendContext(): BackendContext {
-    return this.context.sessionBackendContext()
-  }
-
-  /** The stores `vault unlock` and `vault lock` act on (the long-term one, and the session store if another). */
-  protected unlockableStores(): Promise<UnlockableStore[]> {
-    return this.context.unlockableStores()
-  }
-
-  protected promptContext(): PromptContext {
-    return this.context.promptContext()
-  }
-
-  /** Opens the chosen backend once per command. */
-  protected keyring(): Promise<Keyring> {
-    return this.context.keyring()
-  }
-
-  /** A "no credentials stored" error, naming the backend and where it looked. */
-  protected namingTheStore(error: unknown): Promise<unknown> {
-    return this.context.namingTheStore(error)
-  }
-
-  /** Where sessions and SSO tokens live (the keyring unless a session backend is set), opened once. */
-  protected sessionKeyring(): Promise<Keyring> {
-    return this.context.sessionKeyring()
-  }
-
-  protected get sessionBackendId(): string | undefined {
-    return this.context.sessionBackendId
-  }
-
-  protected get backendId(): string | undefined {
-    return this.context.backendId
-  }
-
-  /** Broken plugins are reported once, as warnings naming them, never as crashes. */
-  protected reportPluginWarnings(): void {
-    this.context.reportPluginWarnings()
   }
 
   protected addWarning(warning: string): void {

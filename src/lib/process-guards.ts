@@ -11,14 +11,19 @@ let exitGuarded = false
 // Node's code when the event loop ran dry while vault still awaited something.
 const UNSETTLED_AWAIT = 13
 
-/** A command begins: from now until {@link commandFinished}, an exit is not a success. */
-export function commandStarted(): void {
+/**
+ * A command begins: until the function returned is called, an exit is not a success. Calling it
+ * again (a command that failed after it finished) changes nothing.
+ */
+export function commandStarted(): () => void {
   guardEarlyExit()
   unfinishedCommands++
-}
-
-export function commandFinished(): void {
-  unfinishedCommands--
+  let finished = false
+  return () => {
+    if (finished) return
+    finished = true
+    unfinishedCommands--
+  }
 }
 
 function guardEarlyExit(): void {

@@ -1,7 +1,7 @@
 // What a command works with, apart from oclif: the environment as the global flags shape it, the
 // plugin registry, the chosen backend, ~/.aws/config and the credential chain of a profile.
-// VaultCommand delegates here, and so does the start path that answers `exec <profile> --json`
-// without loading oclif: both take their credentials through this one module.
+// Commands reach it as `this.vault`, and the start path that answers `exec <profile> --json`
+// without loading oclif builds one too: both take their credentials through this one module.
 import {homedir} from 'node:os'
 
 import type {
@@ -115,8 +115,14 @@ export class VaultContext {
     return this.registryInstance
   }
 
+  /** The backend chosen for the keys, once the keyring is open. */
   get backendId(): string | undefined {
     return this.backendChoice?.descriptor.id
+  }
+
+  /** The backend named by --backend or AWS_VAULT_BACKEND, if any. */
+  get requestedBackendId(): string | undefined {
+    return this.options.flags.backend || undefined
   }
 
   backendContext(): BackendContext {
@@ -155,6 +161,13 @@ export class VaultContext {
     return this.keyringPromise
   }
 
+  /** Every backend the plugins provide, with the plugin it comes from; broken plugins reported. */
+  async backendChoices(): Promise<BackendChoice[]> {
+    const entries = await this.registry.backends()
+    this.reportPluginWarnings()
+    return entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+  }
+
   /** The backend that holds sessions and SSO tokens when they have a store of their own. */
   get sessionBackendId(): string | undefined {
     return this.options.flags['session-backend']?.trim() || undefined
@@ -169,14 +182,12 @@ export class VaultContext {
 
   /** What `vault unlock` and `vault lock` act on: the chosen (or named) backend's store, and the session store. */
   async unlockableStores(): Promise<UnlockableStore[]> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
-    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
+    const choices = await this.backendChoices()
     const session = this.sessionBackendId
     const {unlockableStores} = await import('./unlock/unlockable-backend.ts')
     return unlockableStores(choices, {
       ctx: this.backendContext(),
-      requested: this.options.flags.backend || undefined,
+      requested: this.requestedBackendId,
       ...(session ? {session: {ctx: this.sessionBackendContext(), id: session}} : {}),
     })
   }
@@ -187,7 +198,6 @@ export class VaultContext {
     return this.configPromise
   }
 
-  /** Broken plugins are reported once, as warnings naming them, never as crashes. */
   /** Refuses a mistyped profile (no config section, no stored keys) before anything else is done with it. */
   async assertKnownProfile(name: string): Promise<void> {
     const config = await this.awsConfig()
@@ -196,9 +206,16 @@ export class VaultContext {
     checkKnownProfile(name, config.profileNames(), await new CredentialStore(await this.keyring()).keys(), config.path)
   }
 
+  /** Broken plugins are reported once, as warnings naming them, never as crashes. */
   reportPluginWarnings(): void {
     for (const message of this.registry.warnings()) this.options.warn(message)
     for (const message of this.registry.notices()) this.options.debug(message)
+  }
+
+  /** Resolves the profile and obtains its credentials through the provider chain. */
+  async profileCredentials(name: string, flags: CredentialFlagValues): Promise<ProfileCredentials> {
+    const {profile, provider} = await this.profileCredentialProvider(name, flags)
+    return {credentials: await provider(), profile}
   }
 
   /**
@@ -274,7 +291,7 @@ export class VaultContext {
     }
     const where = `the "${choice.descriptor.id}" backend${location ? ` (${location})` : ''}`
     const suggestions = [...error.suggestions]
-    if (!this.options.flags.backend) {
+    if (this.requestedBackendId === undefined) {
       suggestions.push('that backend was chosen automatically: name another with --backend or AWS_VAULT_BACKEND (see `vault backends`)')
     }
     return new VaultError(error.code, `${error.message} in ${where}`, {cause: error.cause ?? error, suggestions})
@@ -308,22 +325,17 @@ export class VaultContext {
   }
 
   private async openSessionKeyring(id: string): Promise<Keyring> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
+    const choices = await this.backendChoices()
     const ctx = this.sessionBackendContext()
-    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
     const choice = await selectBackend(choices, id, ctx)
     this.options.debug(`sessions in backend "${choice.descriptor.id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
 
   private async openKeyring(): Promise<Keyring> {
-    const entries = await this.registry.backends()
-    this.reportPluginWarnings()
+    const choices = await this.backendChoices()
     const ctx = this.backendContext()
-    const requested = this.options.flags.backend || undefined
-    const choices = entries.map((entry) => ({descriptor: entry.descriptor, pluginName: entry.plugin.name}))
-    this.backendChoice = await selectBackend(choices, requested, ctx)
+    this.backendChoice = await selectBackend(choices, this.requestedBackendId, ctx)
     this.options.debug(`using backend "${this.backendChoice.descriptor.id}" from ${this.backendChoice.pluginName}`)
     return this.backendChoice.descriptor.open(ctx)
   }

@@ -58,12 +58,7 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
   const dry = new Promise<undefined>((resolve) => (ranDry = () => resolve(undefined)))
   process.once('beforeExit', ranDry)
   try {
-    const answer = await Promise.race([
-      context
-        .profileCredentialProvider(request.profile, {'no-session': request.noSession})
-        .then(async ({profile, provider}) => ({credentials: await provider(), profile})),
-      dry,
-    ])
+    const answer = await Promise.race([context.profileCredentials(request.profile, {'no-session': request.noSession}), dry])
     if (!answer || warnings.length > 0) return false
     const {credentials, profile} = answer
     // As the commands print it; credentials export refuses to print make it throw, and the full command words that.
