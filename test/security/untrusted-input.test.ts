@@ -117,6 +117,33 @@ describe('untrusted input (built binary)', function () {
     expect((await world.ok(['list', '--profiles'], {env: {AWS_CONFIG_FILE: link}})).stdout).to.equal('linked\n')
   })
 
+  it('a web_identity_token_file that is a directory, a FIFO, a device or megabytes long: one line, no hang, never read without end', async function () {
+    const fifo = join(world.home, 'token-fifo')
+    execFileSync('mkfifo', [fifo])
+    const huge = join(world.home, 'huge-token')
+    writeFileSync(huge, 'x'.repeat(4 * 1024 * 1024))
+    const cases: Array<[string, RegExp]> = [
+      [world.home, /is not a regular file \(it is a directory\)$/],
+      [fifo, /is not a regular file \(it is a FIFO\)$/],
+      ['/dev/zero', /is not a regular file \(it is a character device\)$/],
+      ['/dev/urandom', /is not a regular file \(it is a character device\)$/],
+      [huge, /holds more than 64 KiB: not a web identity token$/],
+    ]
+    for (const [path, said] of cases) {
+      world.writeConfig(
+        `[profile wi]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/ci\nweb_identity_token_file = ${path}\n`,
+      )
+      const result = await world.run(['exec', 'wi', '--json'], {timeoutMs: 20_000})
+      expect(result.code, path).to.equal(78)
+      expect(result.stdout, path).to.equal('')
+      const lines = result.stderr.trimEnd().split('\n')
+      expect(lines[0], path).to.match(/^vault: web_identity_token_file of profile "wi" /)
+      expect(lines[0], path).to.match(said)
+      expect(lines.slice(1), path).to.deep.equal([`Try this: point web_identity_token_file at the file that holds the token, not ${path}`])
+      expectNoStack(result.stderr)
+    }
+  })
+
   it('vault plugins install with a path refuses it and points at vault plugins link', async function () {
     const local = join(world.home, 'my-plugin')
     mkdirSync(local)

@@ -1,5 +1,5 @@
 import {constants, type Stats} from 'node:fs'
-import {open} from 'node:fs/promises'
+import {type FileHandle, open} from 'node:fs/promises'
 
 export interface RegularFile {
   text: string
@@ -11,15 +11,18 @@ export interface RegularFile {
  * or a directory is refused before anything is read from it: opening without blocking means a
  * FIFO with no writer cannot hang the open, and the check on the open handle means what is read
  * is what was checked. Throws ENOTREGULAR (with `kind`) for those; errno errors as they come.
+ * With `maxBytes`, reads no more than that and one byte, and throws ETOOLARGE (with `maxBytes`)
+ * for a file that holds more, however large it says it is or grows while read.
  */
-export async function readRegularFile(path: string): Promise<RegularFile> {
+export async function readRegularFile(path: string, options: {maxBytes?: number} = {}): Promise<RegularFile> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   try {
     const stats = await handle.stat()
     if (!stats.isFile()) {
       throw Object.assign(new Error(`${path} is not a regular file`), {code: 'ENOTREGULAR', kind: fileKind(stats)})
     }
-    return {stats, text: await handle.readFile('utf8')}
+    const {maxBytes} = options
+    return {stats, text: maxBytes === undefined ? await handle.readFile('utf8') : await readAtMost(handle, maxBytes, path)}
   } finally {
     await handle.close()
   }
@@ -27,6 +30,22 @@ export async function readRegularFile(path: string): Promise<RegularFile> {
 
 export function isNotRegularFile(error: unknown): error is Error & {code: 'ENOTREGULAR'; kind: string} {
   return (error as {code?: unknown}).code === 'ENOTREGULAR'
+}
+
+export function isTooLarge(error: unknown): error is Error & {code: 'ETOOLARGE'; maxBytes: number} {
+  return (error as {code?: unknown}).code === 'ETOOLARGE'
+}
+
+async function readAtMost(handle: FileHandle, maxBytes: number, path: string): Promise<string> {
+  const buffer = Buffer.alloc(maxBytes + 1)
+  let length = 0
+  while (length < buffer.length) {
+    const {bytesRead} = await handle.read(buffer, length, buffer.length - length, null)
+    if (bytesRead === 0) break
+    length += bytesRead
+  }
+  if (length > maxBytes) throw Object.assign(new Error(`${path} holds more than ${maxBytes} bytes`), {code: 'ETOOLARGE', maxBytes})
+  return buffer.toString('utf8', 0, length)
 }
 
 function fileKind(stats: Stats): string {

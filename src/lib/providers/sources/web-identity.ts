@@ -1,25 +1,36 @@
-import {readFile} from 'node:fs/promises'
-
 import type {CredentialProvider, ResolvedProfile, SourceDeps} from '../../plugin-api/index.ts'
 
+import {isNotRegularFile, isTooLarge, readRegularFile} from '../../config/regular-file.ts'
 import {VaultError} from '../../errors.ts'
 import {defaultRoleSessionName} from '../chain.ts'
 import {runConfiguredCommand} from './run-command.ts'
 
+/**
+ * The most a web_identity_token_file may hold: STS takes a token of at most 20,000 characters, so
+ * this leaves room for whitespace and never reads a device or a runaway file without end.
+ */
+const TOKEN_FILE_MAX_BYTES = 64 * 1024
+
 /** The token of web_identity_token_file (read afresh each time: it is rotated) or web_identity_token_process. */
 async function webIdentityToken(profile: ResolvedProfile, deps: SourceDeps): Promise<string> {
-  if (profile.webIdentityTokenFile) {
+  const path = profile.webIdentityTokenFile
+  if (path) {
+    const what = `web_identity_token_file of profile "${profile.name}"`
     try {
-      return (await readFile(profile.webIdentityTokenFile, 'utf8')).trim()
+      return (await readRegularFile(path, {maxBytes: TOKEN_FILE_MAX_BYTES})).text.trim()
     } catch (error) {
-      throw new VaultError(
-        'CONFIG_INVALID',
-        `web_identity_token_file of profile "${profile.name}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        {
-          cause: error,
-          suggestions: [`check ${profile.webIdentityTokenFile}`],
-        },
-      )
+      const suggestions = [`point web_identity_token_file at the file that holds the token, not ${path}`]
+      if (isNotRegularFile(error))
+        throw new VaultError('CONFIG_INVALID', `${what} is not a regular file (it is ${error.kind})`, {suggestions})
+      if (isTooLarge(error)) {
+        throw new VaultError('CONFIG_INVALID', `${what} holds more than ${TOKEN_FILE_MAX_BYTES / 1024} KiB: not a web identity token`, {
+          suggestions,
+        })
+      }
+      throw new VaultError('CONFIG_INVALID', `${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+        cause: error,
+        suggestions: [`check ${path}`],
+      })
     }
   }
   const {stdout} = await runConfiguredCommand(
