@@ -39,15 +39,15 @@ describe('backend selection on a headless machine (built binary, no D-Bus)', fun
     })
 
   it('names every discovered id when the requested backend is unknown', async function () {
-    const result = await sandbox.run(['list'], {env: {...headless, AWS_VAULT_BACKEND: 'kwallet'}})
+    const result = await sandbox.run(['list'], {env: {...headless, AWS_VAULT_BACKEND: 'nope'}})
     expect(result.code).to.equal(2)
     const [first, ...rest] = result.stderr.trimEnd().split('\n')
-    expect(first).to.equal('vault: unknown backend "kwallet" (known: keyring, secret-service, pass, file)')
+    expect(first).to.equal('vault: unknown backend "nope" (known: keyring, secret-service, kwallet, pass, file)')
     expect(rest).to.deep.equal([
       'Try this: choose one of the ids `vault backends` lists',
       'Try this: install the plugin that provides it with `vault plugins install <name>`',
     ])
-    const json = JSON.parse((await sandbox.run(['list', '--json'], {env: {...headless, AWS_VAULT_BACKEND: 'kwallet'}})).stdout)
+    const json = JSON.parse((await sandbox.run(['list', '--json'], {env: {...headless, AWS_VAULT_BACKEND: 'nope'}})).stdout)
     expect(json).to.include({code: 'BACKEND_UNKNOWN', status: 2})
   })
 
@@ -74,12 +74,14 @@ describe('backend selection on a headless machine (built binary, no D-Bus)', fun
     expect(rows.map((row) => [row.id, row.priority, row.available])).to.deep.equal([
       ['keyring', 30, false],
       ['secret-service', 29, false],
+      ['kwallet', 25, false],
       ['pass', 20, true],
       ['file', 10, true],
     ])
     expect(rows[0]?.reason).to.equal('no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no $XDG_RUNTIME_DIR/bus')
-    expect(rows[2]?.reason).to.equal(`initialised password store at ${pass.store}`)
-    expect(rows[2]?.plugin).to.equal('@vault-aws/plugin-backend-pass')
+    expect(rows[2]?.reason).to.equal('no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no $XDG_RUNTIME_DIR/bus')
+    expect(rows[3]?.reason).to.equal(`initialised password store at ${pass.store}`)
+    expect(rows[3]?.plugin).to.equal('@vault-aws/plugin-backend-pass')
 
     const table = await sandbox.run(['backends'], {
       env: {...headless, ...pass.env, AWS_VAULT_PASS_PASSWORD_STORE_DIR: join(sandbox.home, 'elsewhere')},

@@ -165,9 +165,9 @@ describe('vault migrate between real backends (built binary)', function () {
   })
 
   it('rejects an unknown or unusable backend before touching anything', async function () {
-    const unknown = await sandbox.run(['migrate', '--from', 'file', '--to', 'kwallet'], {env})
+    const unknown = await sandbox.run(['migrate', '--from', 'file', '--to', 'nope'], {env})
     expect(unknown.code).to.equal(2)
-    expect(unknown.stderr.split('\n')[0]).to.equal('vault: unknown backend "kwallet" (known: keyring, secret-service, pass, file)')
+    expect(unknown.stderr.split('\n')[0]).to.equal('vault: unknown backend "nope" (known: keyring, secret-service, kwallet, pass, file)')
     const unusable = await sandbox.run(['migrate', '--from', 'file', '--to', 'keyring'], {env})
     expect(unusable.code).to.equal(69)
     expect(unusable.stderr.split('\n')[0]).to.match(/^vault: backend "keyring" is not usable here: no D-Bus session bus/)

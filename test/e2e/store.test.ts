@@ -117,7 +117,7 @@ describe('vault add / list / remove (built binary)', () => {
   it('rejects an unknown backend, naming the known ones', async () => {
     const result = await sandbox.run(['list'], {env: {AWS_VAULT_BACKEND: 'nope'}})
     expect(result.code).to.equal(2)
-    expect(result.stderr.split('\n')[0]).to.equal('vault: unknown backend "nope" (known: keyring, secret-service, file)')
+    expect(result.stderr.split('\n')[0]).to.equal('vault: unknown backend "nope" (known: keyring, secret-service, kwallet, file)')
   })
 
   it('rejects an unknown flag and an unknown command in one line', async () => {

@@ -61,7 +61,7 @@ describe('npm run pack: the npm tarballs', function () {
 
   it('installs alone and carries its bundled plugins inside it', () => {
     const installed = join(prefix, 'lib', 'node_modules', '@vault-aws', 'cli')
-    for (const plugin of ['plugin-backend-file', 'plugin-backend-keyring']) {
+    for (const plugin of ['plugin-backend-file', 'plugin-backend-keyring', 'plugin-backend-kwallet']) {
       expect(lstatSync(join(installed, 'node_modules', '@vault-aws', plugin)).isDirectory(), plugin).to.equal(true)
     }
     expect(lstatSync(join(installed, 'node_modules', 'jose')).isDirectory(), 'the file backend needs jose').to.equal(true)
@@ -77,6 +77,7 @@ describe('npm run pack: the npm tarballs', function () {
     expect(backends.map((row) => `${row.id} ${row.plugin}`)).to.include.members([
       'file @vault-aws/plugin-backend-file',
       'keyring @vault-aws/plugin-backend-keyring',
+      'kwallet @vault-aws/plugin-backend-kwallet',
     ])
     const key = fakeAccessKey()
     await succeed(vault(), ['add', 'work', '--env'], {

@@ -53,6 +53,8 @@ export interface KWalletSessionOptions {
    * name, as a desktop's bus does. `absent`: the bus has no KWallet daemon at all.
    */
   daemon?: 'running' | 'activatable' | 'absent'
+  /** kwalletd also serves the Secret Service (org.freedesktop.secrets) unless this is false. */
+  secretService?: boolean
 }
 
 /** Commands the session needs that are not on PATH. */
@@ -85,7 +87,8 @@ export class KWalletSession {
     const runtime = join(root, 'kwallet-runtime')
     mkdirSync(join(home, '.config'), {mode: 0o700, recursive: true})
     mkdirSync(runtime, {mode: 0o700, recursive: true})
-    writeFileSync(join(home, '.config', 'kwalletrc'), KWALLETRC)
+    const secretService = options.secretService === false ? '\n[org.freedesktop.secrets]\napiEnabled=false\n' : ''
+    writeFileSync(join(home, '.config', 'kwalletrc'), KWALLETRC + secretService)
     const daemon = options.daemon ?? 'running'
     const configFile = join(root, 'kwallet-bus.conf')
     const services = join(root, 'kwallet-services')
