@@ -73,6 +73,49 @@ describe('leftovers and foreign files (built binary)', function () {
     expect(readdirSync(world.keysDir)).to.deep.equal([])
   })
 
+  it('a password store owned by another user is refused in one line, not used', async function () {
+    if (process.getuid?.() !== 0) this.skip() // chown to another user needs root; CI runs as root
+    const pass = await createPassStore(world)
+    try {
+      linkPassBackend(world)
+      await world.ok(['add', 'alice', '--env', '--no-add-config'], {
+        env: {...pass.env, AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()},
+      })
+      const before = readdirSync(join(pass.store, 'aws-vault')).sort()
+      chownSync(pass.store, NOBODY, NOBODY)
+      const bob = {AWS_ACCESS_KEY_ID: fakeAccessKeyId(), AWS_SECRET_ACCESS_KEY: newSecretKey()}
+      for (const args of [
+        ['add', 'bob', '--env', '--no-add-config'],
+        ['list', '--credentials'],
+        ['exec', 'alice', '--no-session', '--json'],
+      ]) {
+        const result = await world.run(args, {env: {...pass.env, ...bob}})
+        expect(result.code, args.join(' ')).to.equal(69)
+        expect(result.stdout, args.join(' ')).to.equal('')
+        const first = result.stderr.split('\n')[0]
+        expect(first, args.join(' ')).to.equal(
+          `vault: backend "pass" is not usable here: the password store ${pass.store} is owned by uid ${NOBODY}, not by you (uid 0): vault does not use a store another user controls; chown it to yourself, or set AWS_VAULT_PASS_PASSWORD_STORE_DIR to a store of your own`,
+        )
+        expect(result.stderr).not.to.match(/^\s+at /m)
+      }
+      expect(readdirSync(join(pass.store, 'aws-vault')).sort()).to.deep.equal(before)
+      // vault backends says why, and without --backend vault does not pick it.
+      const rows = JSON.parse((await world.ok(['backends', '--json'], {env: pass.env})).stdout).result as Array<{
+        id: string
+        available: boolean
+        reason: string
+      }>
+      expect(rows.find((row) => row.id === 'pass')).to.include({available: false})
+      expect(rows.find((row) => row.id === 'pass')?.reason).to.include(`owned by uid ${NOBODY}`)
+
+      // Given back to its owner, it is used again.
+      chownSync(pass.store, 0, 0)
+      expect((await world.ok(['list', '--credentials'], {env: pass.env})).stdout).to.equal('alice\n')
+    } finally {
+      await pass.stopAgent()
+    }
+  })
+
   it('vault import removes its plaintext backup once the rewritten file is verified; --keep-backup keeps it and names it', async function () {
     const file = join(world.home, 'credentials')
     const secret = registerSecret('long-term secret key', newSecretKey())

@@ -34,10 +34,20 @@ export async function inspectStore(ctx: BackendContext): Promise<PassStore | Key
       `the pass command ${JSON.stringify(settings.command)} was not found: install pass (Debian package "pass") or set AWS_VAULT_PASS_CMD`,
     )
   }
-  if (!(await stat(settings.dir).catch(() => undefined))?.isDirectory() && !ctx.env.PASSWORD_STORE_KEY) {
+  const dirInfo = await stat(settings.dir).catch(() => undefined)
+  if (!dirInfo?.isDirectory() && !ctx.env.PASSWORD_STORE_KEY) {
     return keyringError(
       'BACKEND_UNAVAILABLE',
       `no password store at ${settings.dir}: run "pass init <gpg-id>" or set AWS_VAULT_PASS_PASSWORD_STORE_DIR`,
+    )
+  }
+  // Its owner could read every entry's name, replace entries, or change .gpg-id so that what vault
+  // writes next is encrypted to a key of theirs.
+  const me = process.getuid?.()
+  if (dirInfo?.isDirectory() && me !== undefined && dirInfo.uid !== me) {
+    return keyringError(
+      'BACKEND_UNAVAILABLE',
+      `the password store ${settings.dir} is owned by uid ${dirInfo.uid}, not by you (uid ${me}): vault does not use a store another user controls; chown it to yourself, or set AWS_VAULT_PASS_PASSWORD_STORE_DIR to a store of your own`,
     )
   }
   if (!(await isInitialised(settings.dir, folder, ctx.env))) return notInitialised(settings.dir)
