@@ -2,12 +2,12 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {VaultCommand} from '../lib/base-command.ts'
-import {minTtlSeconds, parseGoDuration, resolveProfile, type ProfileFlags} from '../lib/config/index.ts'
-import {VaultError} from '../lib/errors.ts'
+import {minTtlSeconds, resolveProfile} from '../lib/config/index.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {SessionStore} from '../lib/keyring/session-store.ts'
 import {formatColumns} from '../lib/output/columns.ts'
 import {chainPlan, describeChain, type ChainDescription} from '../lib/providers/index.ts'
+import {profileFlags} from '../lib/vault-context.ts'
 import {formatDuration} from '../lib/output/duration.ts'
 import type {DescribedProfile} from '../lib/providers/describe.ts'
 
@@ -34,7 +34,7 @@ export default class Describe extends VaultCommand<typeof Describe> {
     await this.vault.assertKnownProfile(this.args.profile)
     const profile = resolveProfile(await this.vault.awsConfig(), this.args.profile, {
       env,
-      flags: this.profileFlags(),
+      flags: profileFlags(this.flags),
       requireSection: false,
     })
     const keyring = await this.vault.keyring()
@@ -54,25 +54,6 @@ export default class Describe extends VaultCommand<typeof Describe> {
       now: () => new Date(),
       sessions: new SessionStore(await this.vault.sessionKeyring()),
     })
-  }
-
-  private profileFlags(): ProfileFlags {
-    const flags: ProfileFlags = {}
-    if (this.flags.region) flags.region = this.flags.region
-    if (this.flags.duration) {
-      let seconds: number
-      try {
-        seconds = parseGoDuration(this.flags.duration)
-      } catch (error) {
-        throw new VaultError('USAGE', `--duration "${this.flags.duration}" is not a duration`, {
-          cause: error,
-          suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
-        })
-      }
-      flags.assumeRoleDuration = seconds
-      flags.nonChainedGetSessionTokenDuration = seconds
-    }
-    return flags
   }
 
   protected override render(result: ChainDescription): void {

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import type {Credentials, ResolvedProfile} from '../lib/plugin-api/index.ts'
 
 import {credentialFlags, VaultCommand} from '../lib/base-command.ts'
-import {parseGoDuration, resolveProfile} from '../lib/config/index.ts'
+import {flagDuration, resolveProfile} from '../lib/config/index.ts'
 import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {consoleEndpoints, FEDERATION_URL_VARIABLE, loginUrl} from '../lib/login/console-url.ts'
@@ -76,22 +76,9 @@ ${FEDERATION_URL_VARIABLE} replaces the console federation endpoint (https://sig
     return this.profileOrAsk(undefined)
   }
 
-  private durationSeconds(): number | undefined {
-    const text = this.flags.duration
-    if (text === undefined) return undefined
-    try {
-      return parseGoDuration(text)
-    } catch (error) {
-      throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {
-        cause: error,
-        suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
-      })
-    }
-  }
-
   /** The profile as login sees it: --duration also sets the federation token's length. */
   private async resolve(name: string, {known = true} = {}): Promise<ResolvedProfile> {
-    const seconds = this.durationSeconds()
+    const seconds = this.flags.duration === undefined ? undefined : flagDuration('duration', this.flags.duration)
     if (known) await this.vault.assertKnownProfile(name)
     return resolveProfile(await this.vault.awsConfig(), name, {
       env: this.vault.env,

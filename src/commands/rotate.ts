@@ -6,7 +6,7 @@ import type {IamCredentials, RotationResult} from '../lib/rotate/rotation.ts'
 import type {TerminalPause} from '../lib/rotate/task-list.ts'
 
 import {VaultCommand} from '../lib/base-command.ts'
-import {minTtlSeconds, parseGoDuration, resolveProfile} from '../lib/config/index.ts'
+import {flagDuration, minTtlSeconds, resolveProfile} from '../lib/config/index.ts'
 import {VaultError} from '../lib/errors.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
 import {MemoryKeyring} from '../lib/keyring/memory-keyring.ts'
@@ -46,7 +46,7 @@ The task list goes to stderr; with --json only the result is printed.`
   protected async execute(): Promise<RotationResult> {
     const name = this.args.profile
     const env = this.vault.env
-    const waitMs = this.waitMs()
+    const waitMs = flagDuration('wait', this.flags.wait, '30s or 2m') * 1000
     const config = await this.vault.awsConfig()
     const profile = resolveProfile(config, name, {env, requireSection: false})
     const keyring = await this.vault.keyring()
@@ -91,17 +91,6 @@ The task list goes to stderr; with --json only the result is printed.`
 
   protected override render(result: RotationResult): void {
     process.stderr.write(`Rotated the access key of profile ${result.storedProfile}: ${result.oldAccessKey} → ${result.newAccessKey}\n`)
-  }
-
-  private waitMs(): number {
-    try {
-      return parseGoDuration(this.flags.wait) * 1000
-    } catch (error) {
-      throw new VaultError('USAGE', `--wait "${this.flags.wait}" is not a duration`, {
-        cause: error,
-        suggestions: ['use a Go-style duration such as 30s or 2m'],
-      })
-    }
   }
 
   /**

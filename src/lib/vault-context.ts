@@ -16,9 +16,9 @@ import type {
 } from './plugin-api/index.ts'
 
 // The config modules themselves, not config/index.ts, which also brings the config writer.
-import {minTtlSeconds, parseGoDuration} from './config/duration.ts'
+import {flagDuration, minTtlSeconds} from './config/duration.ts'
 import {type AwsConfigFile, loadConfigFile} from './config/file.ts'
-import {resolveProfile} from './config/resolve.ts'
+import {resolveProfile, type ProfileFlags} from './config/resolve.ts'
 import {checkKnownProfile} from './config/unknown-profile.ts'
 import {itemCodec} from './keyring/item-codec.ts'
 import {VaultError} from './errors.ts'
@@ -233,11 +233,7 @@ export class VaultContext {
     await this.assertKnownProfile(name)
     const profile = resolveProfile(config, name, {
       env,
-      flags: {
-        ...(flags.region ? {region: flags.region} : {}),
-        // As in aws-vault, --duration sets both the session and the role duration.
-        ...(flags.duration ? durationFlags(parseDurationFlag(flags.duration)) : {}),
-      },
+      flags: profileFlags(flags),
       requireSection: false,
     })
     const keyring = await this.keyring()
@@ -348,17 +344,11 @@ function refusingSource(source: CredentialSourceDescriptor, guard: ReadOnlyGuard
   }) as CredentialSourceDescriptor
 }
 
-function durationFlags(seconds: number): {assumeRoleDuration: number; nonChainedGetSessionTokenDuration: number} {
-  return {assumeRoleDuration: seconds, nonChainedGetSessionTokenDuration: seconds}
-}
-
-function parseDurationFlag(text: string): number {
-  try {
-    return parseGoDuration(text)
-  } catch (error) {
-    throw new VaultError('USAGE', `--duration "${text}" is not a duration`, {
-      cause: error,
-      suggestions: ['use a Go-style duration such as 1h, 90m or 3600s'],
-    })
+/** What --region and --duration change in a profile: as in aws-vault, --duration sets both the session and the role duration. */
+export function profileFlags(flags: {duration?: string | undefined; region?: string | undefined}): ProfileFlags {
+  const seconds = flags.duration ? flagDuration('duration', flags.duration) : undefined
+  return {
+    ...(flags.region ? {region: flags.region} : {}),
+    ...(seconds === undefined ? {} : {assumeRoleDuration: seconds, nonChainedGetSessionTokenDuration: seconds}),
   }
 }

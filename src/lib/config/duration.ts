@@ -44,6 +44,21 @@ export function parseGoDuration(text: string): number {
 }
 
 /**
+ * A command-line flag's Go duration in seconds; anything else is a one-line usage error naming
+ * the flag, with `examples` of what it takes.
+ */
+export function flagDuration(flag: string, text: string, examples = '1h, 90m or 3600s'): number {
+  try {
+    return parseGoDuration(text)
+  } catch (error) {
+    throw new VaultError('USAGE', `--${flag} "${text}" is not a duration`, {
+      cause: error,
+      suggestions: [`use a Go-style duration such as ${examples}`],
+    })
+  }
+}
+
+/**
  * A duration in whole seconds from a Go-syntax environment variable, or undefined when the
  * variable is unset, empty or zero (aws-vault then falls through to the next source).
  */

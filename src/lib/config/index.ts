@@ -10,6 +10,6 @@ export {
   type ResolvedProfileWithOrigins,
   resolveProfile,
 } from './resolve.ts'
-export {DEFAULT_MIN_TTL_SECONDS, durationFromEnv, minTtlSeconds, parseGoDuration} from './duration.ts'
+export {DEFAULT_MIN_TTL_SECONDS, durationFromEnv, flagDuration, minTtlSeconds, parseGoDuration} from './duration.ts'
 export {parseSessionTags, parseTransitiveTags} from './tags.ts'
 export {addProfile} from './write.ts'

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
 
-import {DEFAULT_MIN_TTL_SECONDS, durationFromEnv, minTtlSeconds, parseGoDuration} from '../../../src/lib/config/index.ts'
+import {DEFAULT_MIN_TTL_SECONDS, durationFromEnv, flagDuration, minTtlSeconds, parseGoDuration} from '../../../src/lib/config/index.ts'
 import {VaultError} from '../../../src/lib/errors.ts'
 
 describe('parseGoDuration', () => {
@@ -96,4 +96,23 @@ describe('durationFromEnv and minTtlSeconds', () => {
       expect(minTtlSeconds(row.env)).to.equal(row.minTtl)
     })
   }
+})
+
+describe('flagDuration', () => {
+  it('reads a Go duration given to a flag', () => {
+    expect(flagDuration('duration', '1h30m')).to.equal(5400)
+    expect(flagDuration('wait', '2m', '30s or 2m')).to.equal(120)
+  })
+
+  it('refuses anything else in one usage line naming the flag, with examples of what it takes', () => {
+    let refused: unknown
+    try {
+      flagDuration('wait', '3600', '30s or 2m')
+    } catch (error) {
+      refused = error
+    }
+    expect(refused instanceof VaultError && refused.code).to.equal('USAGE')
+    expect((refused as VaultError).message).to.equal('--wait "3600" is not a duration')
+    expect((refused as VaultError).suggestions).to.deep.equal(['use a Go-style duration such as 30s or 2m'])
+  })
 })
