@@ -3,7 +3,7 @@
 // the agreement figure is printed at the end.
 import {expect} from 'chai'
 
-import {formatSessionKey} from '../../src/lib/keyring/session-key.ts'
+import {formatSessionKey, parseSessionKey} from '../../src/lib/keyring/session-key.ts'
 import {encodeSession} from '../../src/lib/keyring/session-store.ts'
 import type {RunResult} from '../helpers/cli.ts'
 import {awsVaultDecisions, vaultDecisions} from './decisions.ts'
@@ -139,6 +139,10 @@ describe('side by side with aws-vault v7.2.0', function () {
       ['--backend=file', 'list'],
       ['--backend', 'file', 'list'],
       ['list', '--no-profiles'],
+      // --stdout (and kingpin's --no-stdout) only changes an SSO sign-in: accepted on every exec.
+      ['exec', '--stdout', '--json', '--no-session', 'work'],
+      ['exec', '--stdout', '--no-session', 'work', '--', 'sh', '-c', 'echo $AWS_ACCESS_KEY_ID'],
+      ['exec', '--no-stdout', '-n', 'work', '--', 'sh', '-c', 'echo $AWS_REGION'],
     ]
 
     before(async function () {
@@ -200,6 +204,8 @@ describe('side by side with aws-vault v7.2.0', function () {
       ['proxy', '--help'],
       ['help'],
       ['help', 'exec'],
+      ['--help-long'],
+      ['--help-man'],
       ['frobnicate'],
       ['list', '--frobnicate'],
       ['list', '--profiles', '--sessions'],
@@ -241,6 +247,59 @@ describe('side by side with aws-vault v7.2.0', function () {
       await writeSession()
       const ours = await world.vault(['clear', 'work'])
       record('clear work', theirs.stdout === 'Cleared 1 sessions.\n' && ours.stdout === theirs.stdout, `${show(theirs)}\n${show(ours)}`)
+    })
+
+    it("remove -s / --sessions-only <profile>: both delete that profile's sessions only, keep its keys, and say how many", async () => {
+      const store = world.store()
+      const isWorkSession = (key: string) => parseSessionKey(key)?.profileName === 'work'
+      const outcomes: string[] = []
+      let agreed = true
+      let round = 0
+      for (const flag of ['-s', '--sessions-only']) {
+        const said: string[] = []
+        for (const run of [(args: string[]) => world.awsVault(args), (args: string[]) => world.vault(args)]) {
+          // Each run starts from the same store: two sessions of work, one of another profile, work's keys.
+          for (const key of (await store.keys()).filter(isWorkSession)) await store.remove(key)
+          round++
+          for (const hours of [1, 2]) {
+            const expiration = new Date(Date.now() + (hours * 3600 + round) * 1000)
+            const meta = {expiration, mfaSerial: '', profileName: 'work', type: 'sts.GetSessionToken'}
+            await store.set({data: encodeSession({...WORK_KEY, expiration, sessionToken: 't'}), key: formatSessionKey(meta)})
+          }
+          const other = {expiration: new Date(Date.now() + 3600_000), mfaSerial: '', profileName: 'other', type: 'sts.GetSessionToken'}
+          await store.set({
+            data: encodeSession({...WORK_KEY, expiration: other.expiration, sessionToken: 't'}),
+            key: formatSessionKey(other),
+          })
+          const result = await run(['remove', flag, 'work'])
+          const left = await store.keys()
+          said.push(result.stdout)
+          outcomes.push(`${flag}: ${show(result)}left: ${left.join(' ')}`)
+          agreed &&=
+            succeeded(result) &&
+            left.includes('work') &&
+            !left.some(isWorkSession) &&
+            left.some((key) => parseSessionKey(key)?.profileName === 'other')
+        }
+        agreed &&= said[0] === 'Deleted 2 sessions.\n' && said[1] === said[0]
+      }
+      record('remove -s / --sessions-only work', agreed, outcomes.join('\n'))
+    })
+
+    it('--help-long and --help-man: both print help on stdout, the man page as troff', async () => {
+      const [theirsLong, oursLong, theirsMan, oursMan] = await Promise.all([
+        world.awsVault(['--help-long']),
+        world.vault(['--help-long']),
+        world.awsVault(['--help-man']),
+        world.vault(['--help-man']),
+      ])
+      const printsHelp = (result: RunResult) => succeeded(result) && result.stdout.includes('exec') && result.stderr === ''
+      const printsMan = (result: RunResult) => printsHelp(result) && result.stdout.startsWith('.TH ') && result.stdout.includes('\n.SH ')
+      record(
+        '--help-long and --help-man',
+        printsHelp(theirsLong) && printsHelp(oursLong) && printsMan(theirsMan) && printsMan(oursMan),
+        [theirsLong, oursLong, theirsMan, oursMan].map((result) => show({...result, stdout: result.stdout.slice(0, 200)})).join('\n'),
+      )
     })
 
     it('--version: both answer', async () => {
