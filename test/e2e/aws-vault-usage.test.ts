@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {fakeAccessKey, repoRoot, Sandbox, vaultBin} from '../helpers/cli.ts'
@@ -160,16 +160,19 @@ describe('aws-vault command lines (built binary)', function () {
       )
     })
 
-    it('a mistyped command is named as typed, never by an internal id', async () => {
-      for (const [typed, shown] of [
-        [['lst'], 'lst'],
-        [['exce', 'work'], 'exce work'],
+    it('a mistyped command, with no terminal to ask on: one line naming it as typed and the command meant, exit 127', async () => {
+      const help = '(`vault help` lists the commands)'
+      for (const [typed, line] of [
+        [['lst'], `vault: lst is not a vault command; did you mean "vault list"? ${help}`],
+        [['lst', '--profiles'], `vault: lst is not a vault command; did you mean "vault list"? ${help}`],
+        [['exce', 'work', '--json'], `vault: exce work is not a vault command; did you mean "vault exec work"? ${help}`],
+        [['plugins', 'instal', 'x'], `vault: plugins instal x is not a vault command; did you mean "vault plugins install x"? ${help}`],
+        [['frobnicate'], `vault: frobnicate is not a vault command ${help}`],
       ] as const) {
         const result = await sandbox.run([...typed])
-        expect(result.code).to.equal(127)
-        expect(result.stderr).to.include(`${shown} is not a vault command`)
-        expect(result.stderr).not.to.match(/exce:work|<command>/)
-        expect(result.stdout).to.equal('')
+        expect(result.code, typed.join(' ')).to.equal(127)
+        expect(result.stderr, typed.join(' ')).to.equal(`${line}\n`)
+        expect(result.stdout, typed.join(' ')).to.equal('')
       }
     })
 
@@ -177,11 +180,28 @@ describe('aws-vault command lines (built binary)', function () {
       if (!hasTmux()) this.skip() // tmux is installed by .ci/run; a machine without it cannot run a pty here
       const tty = new TmuxSession(`${shellQuote(process.execPath)} ${shellQuote(vaultBin)} lst --profiles`, sandbox.env())
       try {
-        await tty.waitFor(/Did you mean list\?/)
+        await tty.waitFor(/Did you mean "vault list"\? \(Y\/n\)/)
+        expect(tty.screen()).to.include('vault: lst is not a vault command.')
         tty.press('Enter')
         const screen = await tty.waitFor(/EXIT=\d+/)
         expect(screen).to.match(/\nwork\nother\n/)
         expect(screen).to.include('EXIT=0')
+      } finally {
+        tty.close()
+      }
+    })
+
+    it('on a terminal with stderr in a pipe (vault lst 2>&1 | cat), asks nothing: the one line, exit 127', async function () {
+      if (!hasTmux()) this.skip() // tmux is installed by .ci/run; a machine without it cannot run a pty here
+      const script = join(sandbox.home, 'piped.sh')
+      writeFileSync(script, `{ ${shellQuote(process.execPath)} ${shellQuote(vaultBin)} lst 2>&1; echo "VAULT=$?"; } | cat\n`)
+      const tty = new TmuxSession(`sh ${shellQuote(script)}`, sandbox.env())
+      try {
+        const screen = await tty.waitFor(/EXIT=\d+/)
+        expect(screen).to.include(
+          'vault: lst is not a vault command; did you mean "vault list"? (`vault help` lists the commands)\nVAULT=127\n',
+        )
+        expect(screen).to.not.include('(Y/n)')
       } finally {
         tty.close()
       }

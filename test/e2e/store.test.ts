@@ -125,7 +125,7 @@ describe('vault add / list / remove (built binary)', () => {
     expect(flag.code).to.equal(2)
     expect(flag.stderr.split('\n')[0]).to.match(/^vault: Nonexistent flag: --frobnicate/)
     expect(flag.stderr).not.to.match(/\n\s+at /)
-    // oclif's not-found plugin ends an unknown command as a shell does: 127.
+    // An unknown command ends as it does in a shell: 127.
     const command = await sandbox.run(['frobnicate'])
     expect(command.code).to.equal(127)
     expect(command.stderr).to.match(/frobnicate is not a vault command/)
