@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import {homedir} from 'node:os'
 
 import {VaultCommand} from '../lib/base-command.ts'
-import {HELP_VALUES} from '../lib/completion/model.ts'
+import {type CompletionHints, HELP_VALUES} from '../lib/completion/model.ts'
 import {printable} from '../lib/printable.ts'
 import {addProfile} from '../lib/config/index.ts'
 import {CredentialStore} from '../lib/keyring/credential-store.ts'
@@ -34,6 +34,8 @@ export default class Import extends VaultCommand<typeof Import> {
 Sections holding a session token (temporary credentials) are left alone. A profile whose keys in the vault differ is a conflict: it stays in the file, and the command exits 1, unless --overwrite is given.`
 
   static override enableJsonFlag = true
+  /** --profile completes the profiles with plaintext keys in the file this command reads (src/lib/completion/model.ts). */
+  static completion: CompletionHints = {flags: {profile: {fileFlag: 'file', kind: 'credentials-profile'}}}
   static override flags = {
     file: Flags.string({
       description: 'The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)',

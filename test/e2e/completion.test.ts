@@ -27,6 +27,15 @@ const CONFIG = [
 ].join('\n')
 
 const ALL_PROFILES = ['personal', 'work-dev', 'work-prod']
+
+const KEYS = 'aws_access_key_id = AKIAEXAMPLEEXAMPLE12\naws_secret_access_key = secret/example/example/example/example0\n'
+/** The shared credentials file: two sections that `vault import` takes, one with temporary keys and one without keys. */
+const CREDENTIALS = [
+  `[legacy]\n${KEYS}`,
+  `[sts-temp]\n${KEYS}aws_session_token = token\n`,
+  '[personal]\nregion = us-east-1\n',
+  `[ci-bot]\n${KEYS}`,
+].join('')
 const fixturePlugin = join(repoRoot, 'test', 'fixtures', 'plugins', 'vault-fixture-good')
 
 /** A user with `vault` on PATH, ~/.aws/config and every oclif directory under the throwaway HOME. */
@@ -80,6 +89,8 @@ describe('shell completion (built binary, real shells)', function () {
     const built = await sandbox.run(['autocomplete', 'bash'], {env})
     expect(built.code, built.stderr).to.equal(0)
     writeFileSync(join(sandbox.home, 'creds-file'), '')
+    writeFileSync(join(sandbox.home, '.aws', 'credentials'), CREDENTIALS)
+    writeFileSync(join(sandbox.home, 'other-creds'), `[elsewhere-keys]\n${KEYS}`)
     backends = await ids(sandbox, env, 'backends')
     prompts = await ids(sandbox, env, 'prompts')
     expect(backends).to.include('file')
@@ -217,6 +228,24 @@ describe('shell completion (built binary, real shells)', function () {
     it('completes file names where a flag takes a file', async () => {
       const [file] = await bash(['vault import --file cre'])
       expect(file).to.deep.equal(['creds-file'])
+    })
+
+    it("completes import's --profile from the credentials file import reads, the one --file names when typed", async () => {
+      const [all, prefix, named, inline, fromConfig] = await bash([
+        'vault import --profile ',
+        'vault import --dry-run --profile l',
+        'vault import --file other-creds --profile ',
+        'vault import --file=~/other-creds --profile legacy --profile ',
+        'vault exec ',
+      ])
+      // Sections with temporary keys or none are not imported, and ~/.aws/config's profiles are not in the file.
+      expect(all).to.deep.equal(['ci-bot', 'legacy'])
+      expect(prefix).to.deep.equal(['legacy'])
+      expect(named).to.deep.equal(['elsewhere-keys'])
+      expect(inline).to.deep.equal(['elsewhere-keys'])
+      expect(fromConfig).to.deep.equal(ALL_PROFILES)
+      const [variable] = await bash(['vault import --profile '], {AWS_SHARED_CREDENTIALS_FILE: join(sandbox.home, 'other-creds')})
+      expect(variable).to.deep.equal(['elsewhere-keys'])
     })
 
     it('reads the config file AWS_CONFIG_FILE names', async () => {
@@ -414,6 +443,12 @@ describe('shell completion (built binary, real shells)', function () {
       expect(values(afterBoolean)).to.deep.equal(['personal'])
       expect(values(afterGlobal)).to.deep.equal(['work-dev', 'work-prod'])
       expect(duration).to.deep.equal([])
+    })
+
+    it("completes import's --profile from the credentials file import reads", async () => {
+      const [all, named] = await fish(['vault import --profile ', 'vault import --file other-creds --profile '])
+      expect(values(all)).to.deep.equal(['ci-bot', 'legacy'])
+      expect(values(named)).to.deep.equal(['elsewhere-keys'])
     })
 
     it('completes files and the command line `vault exec` runs', async () => {

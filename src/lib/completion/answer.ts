@@ -1,4 +1,7 @@
 import {loadConfigFile} from '../config/file.ts'
+import {readRegularFile} from '../config/regular-file.ts'
+import {readCredentialsFile} from '../import/credentials-file.ts'
+import {credentialsPath} from '../import/credentials-path.ts'
 import {readFreshModel} from './cache.ts'
 import {complete} from './complete.ts'
 import type {CompletionModel} from './model.ts'
@@ -15,8 +18,24 @@ export async function answerCompletion(model: CompletionModel, request: Completi
         (config) => config.profileNames(),
         () => [],
       ),
+    credentialsProfiles: (file) => credentialsProfiles(file, env, home),
   })
   return formatCompletion(request, completion)
+}
+
+/**
+ * The profiles `vault import` would find plaintext keys for, in the file it reads: `file` (the
+ * value typed after --file) when given, else AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.
+ * A file that is missing or cannot be read completes nothing.
+ */
+async function credentialsProfiles(file: string | undefined, env: Env, home: string): Promise<string[]> {
+  const path = credentialsPath(file ?? env.AWS_SHARED_CREDENTIALS_FILE, home)
+  try {
+    const {text} = await readRegularFile(path)
+    return readCredentialsFile(text).keys.map((entry) => entry.profile)
+  } catch {
+    return []
+  }
 }
 
 /**

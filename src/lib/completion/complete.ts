@@ -17,7 +17,15 @@ export interface Completion {
 export interface CompletionSources {
   /** The profile names of `~/.aws/config` (or AWS_CONFIG_FILE), as `vault list --profiles` prints them. */
   profiles(): Promise<string[]>
+  /**
+   * The profiles holding plaintext keys in the shared credentials file: `file` as typed on the line
+   * when it is, else AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.
+   */
+  credentialsProfiles(file: string | undefined): Promise<string[]>
 }
+
+/** The values typed so far for the command's flags, by flag name (the last one of a repeated flag). */
+type Typed = ReadonlyMap<string, string>
 
 const NOTHING: Completion = {candidates: [], directive: {type: 'none'}}
 
@@ -42,7 +50,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
     if (token === '--') return NOTHING
     const flag = findFlag(model.leadingFlags, token)
     if (flag?.takesValue && !hasInlineValue(token)) {
-      if (index + 1 === before.length) return values(model, flag, '', sources)
+      if (index + 1 === before.length) return values(model, flag, '', sources, new Map())
       index++
     }
   }
@@ -72,6 +80,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
   const positional: string[] = []
   let argumentsOnly = false
   const given = new Set<string>()
+  const typed = new Map<string, string>()
   for (; index < before.length; index++) {
     const token = before[index] as string
     if (!argumentsOnly && token === '--') {
@@ -85,8 +94,11 @@ export async function complete(model: CompletionModel, words: readonly string[],
       if (flag === undefined) continue
       given.add(flag.name)
       if (flag.takesValue && !hasInlineValue(token)) {
-        if (index + 1 === before.length) return values(model, flag, '', sources)
+        if (index + 1 === before.length) return values(model, flag, '', sources, typed)
         index++
+        typed.set(flag.name, before[index] as string)
+      } else if (flag.takesValue) {
+        typed.set(flag.name, token.startsWith('--') ? token.slice(token.indexOf('=') + 1) : token.slice(2))
       }
       continue
     }
@@ -98,7 +110,7 @@ export async function complete(model: CompletionModel, words: readonly string[],
   if (!argumentsOnly && current.startsWith('--') && current.includes('=')) {
     const name = current.slice(0, current.indexOf('='))
     const flag = findFlag(command.flags, name)
-    return flag?.takesValue ? values(model, flag, `${name}=`, sources) : NOTHING
+    return flag?.takesValue ? values(model, flag, `${name}=`, sources, typed) : NOTHING
   }
   if (!argumentsOnly && isFlag(current)) {
     const flags = command.flags.some((flag) => flag.name === HELP.name) ? command.flags : [...command.flags, HELP]
@@ -162,24 +174,35 @@ function flagNames(flags: readonly FlagSpec[], current: string, given: ReadonlyS
   return {candidates, directive: {type: 'none'}}
 }
 
-async function values(model: CompletionModel, flag: FlagSpec, prefix: string, sources: CompletionSources): Promise<Completion> {
+async function values(
+  model: CompletionModel,
+  flag: FlagSpec,
+  prefix: string,
+  sources: CompletionSources,
+  typed: Typed,
+): Promise<Completion> {
   if (flag.kind === 'file' || flag.kind === 'directory')
     return {candidates: [], directive: {prefix, type: flag.kind === 'file' ? 'files' : 'directories'}}
-  const choices = await choicesFor(model, flag, sources)
+  const choices = await choicesFor(model, flag, sources, typed)
   return {candidates: choices.map((choice) => ({...choice, value: `${prefix}${choice.value}`})), directive: {type: 'none'}}
 }
 
 async function argumentValues(model: CompletionModel, arg: ArgSpec, sources: CompletionSources): Promise<Completion> {
   if (arg.kind === 'file' || arg.kind === 'directory')
     return {candidates: [], directive: {prefix: '', type: arg.kind === 'file' ? 'files' : 'directories'}}
-  return {candidates: await choicesFor(model, arg, sources), directive: {type: 'none'}}
+  return {candidates: await choicesFor(model, arg, sources, new Map()), directive: {type: 'none'}}
 }
 
-async function choicesFor(model: CompletionModel, spec: ArgSpec | FlagSpec, sources: CompletionSources): Promise<Choice[]> {
+async function choicesFor(model: CompletionModel, spec: ArgSpec | FlagSpec, sources: CompletionSources, typed: Typed): Promise<Choice[]> {
   if (spec.options) return spec.options.map((value) => ({value}))
   switch (spec.kind) {
     case 'profile':
       return clean((await sources.profiles()).map((value) => ({value})))
+    case 'credentials-profile': {
+      const fileFlag = 'fileFlag' in spec ? spec.fileFlag : undefined
+      const file = fileFlag === undefined ? undefined : typed.get(fileFlag)
+      return clean((await sources.credentialsProfiles(file)).map((value) => ({value})))
+    }
     case 'backend':
       return model.choices.backend
     case 'prompt':

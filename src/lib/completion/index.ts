@@ -7,6 +7,7 @@ export {
   type Choice,
   type CommandShape,
   type CommandSpec,
+  type CompletionHints,
   type CompletionModel,
   completionModel,
   type FlagSpec,

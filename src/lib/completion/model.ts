@@ -2,20 +2,30 @@
 // backend and prompt-driver ids the installed plugins provide. Built from oclif's command list
 // (structural types here, so this module stays free of oclif) and kept as JSON between Tabs.
 
-/** What a value completes to, beyond a flag's fixed `options`. */
-export type ValueKind = 'backend' | 'directory' | 'file' | 'profile' | 'prompt'
+/** The kinds of value a flag's help value names. */
+export type HelpValueKind = 'backend' | 'directory' | 'file' | 'profile' | 'prompt'
+
+/**
+ * What a value completes to, beyond a flag's fixed `options`; besides those help values name,
+ * `credentials-profile`: the profiles holding plaintext keys in the shared credentials file the
+ * command reads (the file its `fileFlag` names when that is typed, else AWS_SHARED_CREDENTIALS_FILE
+ * or ~/.aws/credentials), which a command declares in its `completion` hints.
+ */
+export type ValueKind = HelpValueKind | 'credentials-profile'
 
 /**
  * A flag's `helpValue` names the kind of value it takes, which also reads well in help
  * (`--backend=<backend>`). Plugins use the same names for their own flags.
  */
-export const HELP_VALUES: Readonly<Record<ValueKind, string>> = {
+export const HELP_VALUES: Readonly<Record<HelpValueKind, string>> = {
   backend: '<backend>',
   directory: '<dir>',
   file: '<file>',
   profile: '<profile>',
   prompt: '<prompt>',
 }
+
+const VALUE_KINDS: readonly ValueKind[] = [...(Object.keys(HELP_VALUES) as HelpValueKind[]), 'credentials-profile']
 
 export interface FlagSpec {
   name: string
@@ -30,6 +40,8 @@ export interface FlagSpec {
   /** May be given more than once. */
   multiple?: boolean
   kind?: ValueKind
+  /** The flag whose value, when typed, names the file the values come from (`credentials-profile`). */
+  fileFlag?: string
   options?: string[]
 }
 
@@ -81,6 +93,14 @@ export interface FlagShape {
   description?: string
 }
 
+/**
+ * What completion should know of a command's flags that their help values cannot say, declared as
+ * the command's static `completion` (oclif keeps a command's own statics in its manifest).
+ */
+export interface CompletionHints {
+  flags?: Readonly<Record<string, {kind?: ValueKind; fileFlag?: string} | undefined>>
+}
+
 /** The parts of a loaded oclif command that completion looks at. */
 export interface CommandShape {
   id: string
@@ -91,6 +111,7 @@ export interface CommandShape {
   description?: string
   args?: Readonly<Record<string, {name?: string; options?: readonly string[]} | undefined>>
   flags?: Readonly<Record<string, FlagShape | undefined>>
+  completion?: CompletionHints
 }
 
 // oclif ids and flag names never need more; anything else could not be typed as one word anyway.
@@ -151,8 +172,12 @@ function commandSpec(command: CommandShape, words: string[], alias: boolean, bin
     if (flag.hidden) spec.hidden = true
     if (flag.allowNo) spec.allowNo = true
     if (flag.multiple) spec.multiple = true
-    const kind = kindOf(flag.helpValue)
+    // Any plugin's command may carry hints: only known kinds count.
+    const hint = command.completion?.flags?.[name]
+    const hinted = VALUE_KINDS.find((known) => known === hint?.kind)
+    const kind = hinted ?? kindOf(flag.helpValue)
     if (kind && spec.takesValue) spec.kind = kind
+    if (spec.kind && typeof hint?.fileFlag === 'string' && WORD.test(hint.fileFlag)) spec.fileFlag = hint.fileFlag
     const options = usableOptions(flag.options)
     if (options && spec.takesValue) spec.options = options
     flags.push(spec)
@@ -174,7 +199,7 @@ function rendered(text: string | undefined, bin: string, words: readonly string[
 
 function kindOf(helpValue: FlagShape['helpValue']): ValueKind | undefined {
   if (typeof helpValue !== 'string') return undefined
-  return (Object.keys(HELP_VALUES) as ValueKind[]).find((kind) => HELP_VALUES[kind] === helpValue)
+  return (Object.keys(HELP_VALUES) as HelpValueKind[]).find((kind) => HELP_VALUES[kind] === helpValue)
 }
 
 function usableOptions(options: readonly string[] | undefined): string[] | undefined {

@@ -1,12 +1,15 @@
 import {expect} from 'chai'
 
 import {type Completion, complete} from '../../../src/lib/completion/complete.ts'
-import {model, profiles} from './fixture.ts'
+import {credentialsFiles, model, profiles} from './fixture.ts'
 
 /** Completes the last word of `line` (after `vault `); a line ending in a blank completes an empty word. */
 async function at(line: string): Promise<Completion & {matching: string[]}> {
   const words = line.split(' ')
-  const completion = await complete(model, words, {profiles: async () => profiles})
+  const completion = await complete(model, words, {
+    credentialsProfiles: async (file) => credentialsFiles.get(file) ?? [],
+    profiles: async () => profiles,
+  })
   const current = words.at(-1) as string
   return {...completion, matching: completion.candidates.map((choice) => choice.value).filter((value) => value.startsWith(current))}
 }
@@ -80,6 +83,17 @@ describe('completion: what may be typed next', () => {
     expect((await at('migrate --from file --to ')).matching).to.deep.equal(['file', 'keyring'])
     expect((await at('exec --prompt ')).matching).to.deep.equal(['terminal'])
     expect((await at('exec --prompt=')).matching).to.deep.equal(['--prompt=terminal'])
+  })
+
+  it("offers import's --profile the profiles of the credentials file it reads, the one --file names when typed", async () => {
+    expect((await at('import --profile ')).matching).to.deep.equal(['default', 'legacy'])
+    expect((await at('import --profile=l')).matching).to.deep.equal(['--profile=legacy'])
+    expect((await at('import --file ~/other --profile ')).matching).to.deep.equal(['other-a', 'other-b'])
+    expect((await at('import --file=~/other --profile other-a --profile ')).matching).to.deep.equal(['other-a', 'other-b'])
+    expect((await at('import -f/tmp/third --profile ')).matching).to.deep.equal(['third'])
+    expect((await at('import --file ~/other --file /tmp/third --profile=')).matching).to.deep.equal(['--profile=third'])
+    // Where a profile of ~/.aws/config goes, that file's profiles still come.
+    expect((await at('migrate --profile ')).matching).to.deep.equal(profiles)
   })
 
   it('offers nothing for a value it knows nothing of, and never profile names there', async () => {

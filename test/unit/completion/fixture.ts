@@ -46,7 +46,17 @@ export const commands: CommandShape[] = [
     },
     id: 'migrate',
   },
-  {args: {}, flags: {...globalFlags, file: {helpValue: HELP_VALUES.file, type: 'option'}}, id: 'import'},
+  {
+    args: {},
+    // As `vault import` declares it: --profile takes the profiles of the credentials file --file names.
+    completion: {flags: {profile: {fileFlag: 'file', kind: 'credentials-profile'}}},
+    flags: {
+      ...globalFlags,
+      file: {char: 'f', helpValue: HELP_VALUES.file, type: 'option'},
+      profile: {helpValue: HELP_VALUES.profile, multiple: true, type: 'option'},
+    },
+    id: 'import',
+  },
   {args: {shell: {options: ['bash', 'zsh', 'fish']}}, flags: {'refresh-cache': {char: 'r', type: 'boolean'}}, id: 'autocomplete'},
   {args: {shell: {options: ['bash', 'zsh', 'fish']}}, hidden: true, id: 'autocomplete:script'},
   {args: {}, id: 'plugins', summary: 'List installed plugins for <%= config.bin %>.'},
@@ -80,3 +90,10 @@ export const model: CompletionModel = completionModel(commands, {
 })
 
 export const profiles = ['personal', 'work-dev', 'work-prod']
+
+/** The profiles with plaintext keys in each credentials file, by the path typed (undefined: the default file). */
+export const credentialsFiles: ReadonlyMap<string | undefined, string[]> = new Map([
+  [undefined, ['default', 'legacy']],
+  ['~/other', ['other-a', 'other-b']],
+  ['/tmp/third', ['third']],
+])

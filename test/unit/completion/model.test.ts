@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {completionModel} from '../../../src/lib/completion/model.ts'
+import {completionModel, HELP_VALUES} from '../../../src/lib/completion/model.ts'
 import {commands, model} from './fixture.ts'
 
 describe('completion model: what oclif says of the commands', () => {
@@ -37,6 +37,29 @@ describe('completion model: what oclif says of the commands', () => {
     const exported = model.commands.find((command) => command.words[0] === 'export')!
     expect(exported.flags.find((candidate) => candidate.name === 'format')?.options).to.deep.equal(['env', 'export-env', 'ini', 'json'])
     expect(exported).to.include({strict: true})
+  })
+
+  it("takes a kind of value from the command's completion hints over the help value, and only a kind it knows", () => {
+    const [imported] = completionModel(
+      [
+        {
+          args: {},
+          completion: {flags: {a: {fileFlag: 'file', kind: 'credentials-profile'}, b: {kind: 'nonsense' as 'file'}, c: {fileFlag: 'x y'}}},
+          flags: {
+            a: {helpValue: HELP_VALUES.profile, type: 'option'},
+            b: {helpValue: HELP_VALUES.backend, type: 'option'},
+            c: {helpValue: HELP_VALUES.profile, type: 'option'},
+          },
+          id: 'import',
+        },
+      ],
+      {bin: 'vault', choices: {backend: [], prompt: []}, leadingFlags: []},
+    ).commands
+    expect(imported?.flags).to.deep.equal([
+      {fileFlag: 'file', kind: 'credentials-profile', name: 'a', takesValue: true},
+      {kind: 'backend', name: 'b', takesValue: true},
+      {kind: 'profile', name: 'c', takesValue: true},
+    ])
   })
 
   it('takes the leading flags from the commands that have them, in the order given', () => {
