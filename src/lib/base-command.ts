@@ -173,20 +173,13 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       process.exitCode = error.oclif?.exit ?? 0
       return
     }
-    const vaultError = toVaultError(error, this.id)
-    process.exitCode = vaultError.exitCode
     if (this.jsonEnabledSafe()) {
+      const vaultError = toVaultError(error, this.id)
+      process.exitCode = vaultError.exitCode
       this.logJson(this.toErrorJson(vaultError))
       return
     }
-    const lines = [`vault: ${vaultError.message}`]
-    for (const suggestion of vaultError.suggestions) lines.push(`Try this: ${suggestion}`)
-    if (process.argv.includes('--debug')) {
-      const detail = vaultError.cause instanceof Error ? vaultError.cause : vaultError
-      lines.push(detail.stack ?? '')
-    }
-    // A plugin's error message may quote what it was handling, and a hostile server or config megabytes.
-    process.stderr.write(`${printable(lines.join('\n'))}\n`)
+    reportError(error, this.id)
   }
 
   /** jsonEnabled() reads parsed flags; a parse failure happens before they exist. */
@@ -197,6 +190,23 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
       return false
     }
   }
+}
+
+/**
+ * A failure as every command shows it: one line (plus "Try this:" suggestions) on stderr, the stack
+ * only with --debug, and its exit code. For the few commands that are not VaultCommands too.
+ */
+export function reportError(error: unknown, commandId?: string): void {
+  const vaultError = toVaultError(error, commandId)
+  process.exitCode = vaultError.exitCode
+  const lines = [`vault: ${vaultError.message}`]
+  for (const suggestion of vaultError.suggestions) lines.push(`Try this: ${suggestion}`)
+  if (process.argv.includes('--debug')) {
+    const detail = vaultError.cause instanceof Error ? vaultError.cause : vaultError
+    lines.push(detail.stack ?? '')
+  }
+  // A plugin's error message may quote what it was handling, and a hostile server or config megabytes.
+  process.stderr.write(`${printable(lines.join('\n'))}\n`)
 }
 
 const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])

@@ -458,6 +458,38 @@ describe('shell completion (built binary, real shells)', function () {
     })
   })
 
+  describe('a shell it does not complete', () => {
+    const ONE_LINE = /^vault: cannot set up completion for tcsh: the shells supported are bash, zsh, fish and powershell\n$/
+
+    it('is refused in one line naming the shells supported, with no stack, when named', async () => {
+      for (const args of [
+        ['autocomplete', 'tcsh'],
+        ['autocomplete', 'script', 'tcsh'],
+        ['autocomplete', '--refresh-cache', 'tcsh'],
+      ]) {
+        const refused = await sandbox.run(args, {env})
+        expect(refused.code, args.join(' ')).to.equal(2)
+        expect(refused.stderr, args.join(' ')).to.match(ONE_LINE)
+        expect(refused.stdout, args.join(' ')).to.equal('')
+      }
+    })
+
+    it('is refused in one line when $SHELL names it, and --refresh-cache alone still builds every shell', async () => {
+      for (const args of [['autocomplete'], ['autocomplete', 'script']]) {
+        const refused = await sandbox.run(args, {env: {...env, SHELL: '/bin/tcsh'}})
+        expect(refused.code, args.join(' ')).to.equal(2)
+        expect(refused.stderr, args.join(' ')).to.match(
+          /^vault: cannot set up completion for tcsh \(the shell \$SHELL names\); name one of the shells supported: bash, zsh, fish or powershell\n$/,
+        )
+      }
+      const refreshed = await sandbox.run(['autocomplete', '--refresh-cache'], {env: {...env, SHELL: '/bin/tcsh'}})
+      expect(refreshed.code, refreshed.stderr).to.equal(0)
+      const named = await sandbox.run(['autocomplete', 'script', 'bash'], {env: {...env, SHELL: '/bin/tcsh'}})
+      expect(named.code, named.stderr).to.equal(0)
+      expect(named.stdout).to.include('bash_setup')
+    })
+  })
+
   describe('plugins installed later', () => {
     after(async () => {
       await sandbox.run(['plugins', 'unlink', 'vault-fixture-good'], {env})
