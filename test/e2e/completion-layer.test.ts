@@ -16,7 +16,12 @@ import {
   zshScript,
 } from '../../src/lib/completion/index.ts'
 
-const target: ScriptTarget = {aliases: ['vlt'], bin: 'vault', cache: "/home/o'brien/my cache/vault/autocomplete/completion-model.json"}
+const target: ScriptTarget = {
+  aliases: ['vlt'],
+  bin: 'vault',
+  cache: "/home/o'brien/my cache/vault/autocomplete/completion-model.json",
+  version: '1.2.3-beta.1',
+}
 
 /** The shell parses `script` (from a file: fish reads no script from a socket) without running it. */
 function parses(program: string, args: string[], script: string): void {
@@ -59,6 +64,15 @@ describe('completion scripts', () => {
     const bash = execFileSync('bash', ['-c', `${bashScript(target)}\ndeclare -f _vault_complete`], {encoding: 'utf8'})
     expect(bash).to.include(`--cache='/home/o'\\''brien/my cache/vault/autocomplete/completion-model.json'`)
     expect(fishScript(target)).to.include(`--cache='/home/o\\'brien/my cache/vault/autocomplete/completion-model.json'`)
+  })
+
+  it('name the version that wrote them in their first lines, and nothing a comment cannot hold', () => {
+    for (const script of [bashScript(target), zshScript(target), fishScript(target)]) {
+      expect(script.split('\n', 2).join('\n')).to.include('of vault 1.2.3-beta.1,')
+    }
+    const odd = bashScript({...target, version: '1.0\necho hi'})
+    expect(odd.split('\n')[0]).to.include('of vault 1.0?echo?hi,')
+    parses('bash', ['-n'], odd)
   })
 
   it('are not written for a program name that cannot name a shell function', async () => {

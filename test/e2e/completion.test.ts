@@ -3,7 +3,7 @@
 // was typed: commands, flags after the profile, flag values and profile names.
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
-import {mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {MARKER} from '../../src/lib/completion/index.ts'
@@ -102,16 +102,21 @@ describe('shell completion (built binary, real shells)', function () {
   const modelFile = () => join(sandbox.home, '.cache', 'vault', 'autocomplete', 'completion-model.json')
 
   /**
-   * Sources the setup line `vault autocomplete script bash` prints, as the instructions say, then
-   * calls the function bash has registered for `vault` the way readline does, once per line.
+   * Sources the setup line `vault autocomplete script bash` prints, as the instructions say (or
+   * runs `setup` instead), then calls the function bash has registered for `vault` the way readline
+   * does, once per line.
    */
-  async function bash(lines: string[], extraEnv: Record<string, string> = {}): Promise<string[][]> {
+  async function bash(
+    lines: string[],
+    extraEnv: Record<string, string> = {},
+    setup = 'eval "$(vault autocomplete script bash)"',
+  ): Promise<string[][]> {
     const calls = lines.map((line) => {
       const words = bashWords(line)
       return `complete_line ${shellQuote(line)} ${words.map(shellQuote).join(' ')}`
     })
     const script = `
-      eval "$(vault autocomplete script bash)"
+      ${setup}
       spec=$(complete -p vault) || exit 3
       fn=\${spec#*-F }; fn=\${fn%% *}
       complete_line() {
@@ -274,6 +279,64 @@ describe('shell completion (built binary, real shells)', function () {
       expect(script.split(MARKER)).to.have.length(2)
       const [profiles] = await bash(['vault export pe'])
       expect(profiles).to.deep.equal(['personal'])
+    })
+
+    describe('after an upgrade', () => {
+      const functions = () => join(sandbox.home, '.cache', 'vault', 'autocomplete', 'functions')
+      const files = () => ({
+        bash: join(functions(), 'bash', 'vault.bash'),
+        fish: join(functions(), 'fish', 'vault.fish'),
+        zsh: join(functions(), 'zsh', '_vault'),
+      })
+      let current: {bash: string; fish: string; zsh: string}
+
+      before(async () => {
+        const rebuilt = await sandbox.run(['autocomplete', '--refresh-cache'], {env})
+        expect(rebuilt.code, rebuilt.stderr).to.equal(0)
+        const {bash, fish, zsh} = files()
+        current = {bash: readFileSync(bash, 'utf8'), fish: readFileSync(fish, 'utf8'), zsh: readFileSync(zsh, 'utf8')}
+      })
+
+      const asOtherVersion = (text: string) => text.replace(/ of vault [^,]+,/, ' of vault 0.0.1,')
+
+      it('writes the scripts of this version at the first command, over those of a vault that wrote static ones', async () => {
+        // What an older vault left: oclif's static functions and no fish function.
+        writeFileSync(files().bash, '_vault_autocomplete() { COMPREPLY=(stale); }\ncomplete -F _vault_autocomplete vault\n')
+        writeFileSync(files().zsh, '#compdef vault\n_vault () { _describe stale stale }\n')
+        rmSync(files().fish)
+        const listed = await sandbox.run(['list', '--profiles'], {env})
+        expect(listed.code, listed.stderr).to.equal(0)
+        // The command's own output only.
+        expect(listed.stdout.split('\n').filter(Boolean).sort()).to.deep.equal(ALL_PROFILES)
+        expect(listed.stderr).to.equal('')
+        expect(readFileSync(files().bash, 'utf8')).to.equal(current.bash)
+        expect(readFileSync(files().zsh, 'utf8')).to.equal(current.zsh)
+        expect(readFileSync(files().fish, 'utf8')).to.equal(current.fish)
+        const [profiles] = await bash(['vault exec p'])
+        expect(profiles).to.deep.equal(['personal'])
+      })
+
+      it('writes them at the first Tab, which builds the model again, over those of another version', async () => {
+        for (const shell of ['bash', 'zsh', 'fish'] as const) writeFileSync(files()[shell], asOtherVersion(current[shell]))
+        expect(readFileSync(files().bash, 'utf8')).to.not.equal(current.bash)
+        // Installing another vault changes the files the kept model was stamped with.
+        rmSync(modelFile())
+        // The shell as started before: the function loaded, no vault command run but the Tab's.
+        const [profiles] = await bash(['vault exec w'], {}, `source ${shellQuote(files().bash)}`)
+        expect(profiles).to.deep.equal(['work-dev', 'work-prod'])
+        expect(readFileSync(files().bash, 'utf8')).to.equal(current.bash)
+        expect(readFileSync(files().zsh, 'utf8')).to.equal(current.zsh)
+        expect(readFileSync(files().fish, 'utf8')).to.equal(current.fish)
+      })
+
+      it('leaves alone a completion never set up', async () => {
+        rmSync(join(sandbox.home, '.cache', 'vault', 'autocomplete'), {force: true, recursive: true})
+        const listed = await sandbox.run(['list', '--profiles'], {env})
+        expect(listed.code, listed.stderr).to.equal(0)
+        expect(existsSync(functions())).to.equal(false)
+        const rebuilt = await sandbox.run(['autocomplete', '--refresh-cache'], {env})
+        expect(rebuilt.code, rebuilt.stderr).to.equal(0)
+      })
     })
 
     describe('with a real Tab (in tmux)', () => {

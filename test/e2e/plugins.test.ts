@@ -165,10 +165,11 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     expect(listed).to.match(/backend-pass 0\.1\.0/)
     const pass_ = (await backendIds()).find((row) => row.id === 'pass')
     expect(pass_?.plugin).to.equal('@vault-aws/plugin-backend-pass')
-    // The install rebuilt the completion scripts, and vault wrote its own over them again.
+    // The install rebuilt the completion scripts, and vault wrote its own over them again, once each.
     const functions = join(sandbox.home, '.cache', 'vault', 'autocomplete', 'functions')
-    expect(readFileSync(join(functions, 'bash', 'vault.bash'), 'utf8')).to.include(MARKER)
-    expect(readFileSync(join(functions, 'zsh', '_vault'), 'utf8')).to.include(MARKER)
+    for (const file of [join('bash', 'vault.bash'), join('zsh', '_vault'), join('fish', 'vault.fish')]) {
+      expect(readFileSync(join(functions, file), 'utf8').split(MARKER), file).to.have.length(2)
+    }
 
     const key = fakeAccessKey()
     const passSettings = {...pass.env(), AWS_VAULT_BACKEND: 'pass', HOME: sandbox.home}

@@ -55,7 +55,7 @@ export async function catchAutocomplete(error: Interfaces.CommandError, commandI
 export default class Autocomplete extends Command {
   static override summary = 'Set up shell completion for bash, zsh, fish or PowerShell'
   static override description =
-    'Builds the completion scripts and prints how to load them. Commands, flags, flag values (--format, --backend, --prompt, …) and profile names complete on Tab; the scripts are built again after each `vault plugins install` and `uninstall`.'
+    'Builds the completion scripts and prints how to load them. Commands, flags, flag values (--format, --backend, --prompt, …) and profile names complete on Tab; the scripts are built again after each `vault plugins install` and `uninstall`, and by the first command of another version of vault.'
 
   static override args = {
     shell: Args.string({description: 'Shell type (default: the one $SHELL names)', options: [...SHELLS]}),

@@ -17,4 +17,5 @@ export {
 } from './model.ts'
 export {COMPLETE_COMMAND, type CompletionRequest, formatCompletion, parseRequest, shellWords, SHELLS, type Shell} from './request.ts'
 export {bashScript, fishScript, fishSetupLine, MARKER, SAFE_BIN, type ScriptTarget, zshScript} from './scripts.ts'
-export {type CompletionHost, completionFiles, writeCompletion} from './write.ts'
+export {completionFiles, completionOutOfDate, completionScripts, type ScriptHost} from './files.ts'
+export {type CompletionHost, writeCompletion} from './write.ts'

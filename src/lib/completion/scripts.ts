@@ -3,18 +3,22 @@ import {COMPLETE_COMMAND} from './request.ts'
 /** First line of vault's completion functions (after zsh's `#compdef`); their presence means vault wrote the file. */
 export const MARKER = '# vault: shell completion'
 
-/** How a completion script calls vault: the program, its aliases and where the model is kept. */
+/** How a completion script calls vault: the program, its aliases and where the model is kept; and the version writing it. */
 export interface ScriptTarget {
   bin: string
   aliases: readonly string[]
   cache: string
+  version: string
 }
 
 /** Names a shell function may carry, and a command can be called by, without quoting. */
 export const SAFE_BIN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 
-const header = (bin: string, shell: string): string =>
-  `${MARKER} (${shell}). \`${bin} autocomplete ${shell}\` writes it; \`${bin} autocomplete --refresh-cache\` writes it again.`
+// The version in the header makes each release's scripts differ from the last one's: a vault that finds
+// other scripts than its own writes them again (src/lib/completion/files.ts, src/hooks/completion.ts).
+const header = ({bin, version}: ScriptTarget, shell: string): string =>
+  `${MARKER} (${shell}) of ${bin} ${version.replaceAll(/[^\w.+-]/g, '?')}, written by \`${bin} autocomplete ${shell}\`, ` +
+  `and again by \`${bin} autocomplete --refresh-cache\` or by the first command of another version.`
 
 /** A word for bash and zsh, in single quotes. */
 function posixQuote(value: string): string {
@@ -32,8 +36,9 @@ function fishQuote(value: string): string {
  * go to bash's own completion (bash-completion's `_command_offset` when it is loaded).
  * Written for bash 3.2 too (macOS): no mapfile, no negative indexes.
  */
-export function bashScript({aliases, bin, cache}: ScriptTarget): string {
-  return `${header(bin, 'bash')}
+export function bashScript(target: ScriptTarget): string {
+  const {aliases, bin, cache} = target
+  return `${header(target, 'bash')}
 _${bin}_complete() {
   local cur=\${COMP_WORDS[COMP_CWORD]} word reply directive count
   local -a replies=()
@@ -82,9 +87,10 @@ ${[bin, ...aliases].map((name) => `complete -F _${bin}_complete ${name}`).join('
  * zsh matches and shows the descriptions itself; files and the command line after
  * `vault exec <profile> --` go to zsh's own completion.
  */
-export function zshScript({aliases, bin, cache}: ScriptTarget): string {
+export function zshScript(target: ScriptTarget): string {
+  const {aliases, bin, cache} = target
   return `#compdef ${[bin, ...aliases].join(' ')}
-${header(bin, 'zsh')}
+${header(target, 'zsh')}
 # No variable may be called \`path\`: zsh ties it to $PATH.
 _${bin}() {
   local -a replies candidates
@@ -122,8 +128,9 @@ _${bin} "$@"
 }
 
 /** fish: a completion that asks vault on each Tab; fish matches and shows the descriptions itself. */
-export function fishScript({aliases, bin, cache}: ScriptTarget): string {
-  return `${header(bin, 'fish')}
+export function fishScript(target: ScriptTarget): string {
+  const {aliases, bin, cache} = target
+  return `${header(target, 'fish')}
 function __${bin}_complete
     set -l words (commandline -opc)
     set -e words[1]
