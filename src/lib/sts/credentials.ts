@@ -1,6 +1,7 @@
 /**
  * The one mapping from an AWS answer's credentials (STS's capitalised fields, the SSO portal's
- * camel-case ones) to the credentials vault caches and hands out.
+ * camel-case ones) to the credentials vault caches and hands out, and back to what the SDK's
+ * clients sign with.
  */
 import type {Credentials} from '../plugin-api/index.ts'
 
@@ -51,4 +52,13 @@ export function stsCredentials(
     'STS',
     durationSeconds,
   )
+}
+
+/** Credentials as an SDK client signs with them: no expiry, no empty session token. */
+export function sdkCredentials(credentials: Credentials): {accessKeyId: string; secretAccessKey: string; sessionToken?: string} {
+  return {
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? {sessionToken: credentials.sessionToken} : {}),
+  }
 }

@@ -6,6 +6,7 @@
 import type {Credentials, ResolvedProfile} from '../plugin-api/index.ts'
 
 import {VaultError} from '../errors.ts'
+import {sdkCredentials} from './credentials.ts'
 import {callLimitsFromEnv, clientLimits, describeLimits, isTimeout, LIMITS_SUGGESTION, type CallLimits} from './limits.ts'
 import {configuredEndpoint} from './target.ts'
 
@@ -113,11 +114,7 @@ function endpointOf(target: IamTarget): string {
 async function iamClient(target: IamTarget, credentials: Credentials) {
   const {IAMClient} = await import('@aws-sdk/client-iam')
   return new IAMClient({
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? {sessionToken: credentials.sessionToken} : {}),
-    },
+    credentials: sdkCredentials(credentials),
     region: target.region,
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
     ...clientLimits(target.limits),

@@ -2,10 +2,12 @@
  * The only module that imports AWS SDK clients. Everything is loaded with `await import()`
  * so that help, listing and cached-credential paths never pay for the SDK.
  */
+import type {STSClient} from '@aws-sdk/client-sts'
+
 import type {Credentials} from '../plugin-api/index.ts'
 
-import {stsCredentials} from './credentials.ts'
-import {stsError} from './errors.ts'
+import {sdkCredentials, stsCredentials} from './credentials.ts'
+import {stsError, type StsRequestContext} from './errors.ts'
 import {callDeadline, clientLimits} from './limits.ts'
 import {stsEndpointUrl, type StsTarget} from './target.ts'
 
@@ -57,15 +59,7 @@ export function stsClientConfig(target: StsTarget, credentials?: Credentials) {
     ...clientLimits(target.limits),
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
     // AssumeRoleWithWebIdentity is unsigned: the token in the request is the proof.
-    ...(credentials
-      ? {
-          credentials: {
-            accessKeyId: credentials.accessKeyId,
-            secretAccessKey: credentials.secretAccessKey,
-            ...(credentials.sessionToken ? {sessionToken: credentials.sessionToken} : {}),
-          },
-        }
-      : {}),
+    ...(credentials ? {credentials: sdkCredentials(credentials)} : {}),
   }
 }
 
@@ -74,7 +68,29 @@ async function stsClient(target: StsTarget, credentials?: Credentials) {
   return new STSClient(stsClientConfig(target, credentials))
 }
 
-function errorContext(target: StsTarget, label: CallLabel) {
+/**
+ * One STS call: a client for `target`, signed with `credentials` (unsigned without them), the
+ * call's deadline, and the client closed afterwards; a failure, of the call or of its answer,
+ * becomes one line naming `action` and what was asked (`context`).
+ */
+async function callSts<T>(
+  action: string,
+  target: StsTarget,
+  credentials: Credentials | undefined,
+  context: StsRequestContext,
+  work: (client: STSClient, options: {abortSignal: AbortSignal}) => Promise<T>,
+): Promise<T> {
+  const client = await stsClient(target, credentials)
+  try {
+    return await work(client, {abortSignal: callDeadline(target.limits)})
+  } catch (error) {
+    throw stsError(action, error, context)
+  } finally {
+    client.destroy()
+  }
+}
+
+function errorContext(target: StsTarget, label: CallLabel): StsRequestContext {
   return {
     endpoint: stsEndpointUrl(target),
     ...(label.sourceProfileName ? {profileName: label.sourceProfileName} : {}),
@@ -89,25 +105,14 @@ export async function getSessionToken(
   label: CallLabel = {},
 ): Promise<Credentials> {
   const {GetSessionTokenCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(target, source)
-  try {
-    const result = await client.send(
-      new GetSessionTokenCommand({
-        DurationSeconds: request.durationSeconds,
-        ...(request.mfaSerial ? {SerialNumber: request.mfaSerial, TokenCode: request.tokenCode} : {}),
-      }),
-      {abortSignal: callDeadline(target.limits)},
-    )
-    return stsCredentials(result, request.durationSeconds)
-  } catch (error) {
-    throw stsError('GetSessionToken', error, {
-      ...errorContext(target, label),
-      durationSeconds: request.durationSeconds,
-      mfaSerial: request.mfaSerial,
+  const context = {...errorContext(target, label), durationSeconds: request.durationSeconds, mfaSerial: request.mfaSerial}
+  return callSts('GetSessionToken', target, source, context, async (client, options) => {
+    const command = new GetSessionTokenCommand({
+      DurationSeconds: request.durationSeconds,
+      ...(request.mfaSerial ? {SerialNumber: request.mfaSerial, TokenCode: request.tokenCode} : {}),
     })
-  } finally {
-    client.destroy()
-  }
+    return stsCredentials(await client.send(command, options), request.durationSeconds)
+  })
 }
 
 export async function assumeRole(
@@ -117,69 +122,47 @@ export async function assumeRole(
   label: CallLabel = {},
 ): Promise<Credentials> {
   const {AssumeRoleCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(target, source)
   const tags = Object.entries(request.sessionTags).map(([Key, Value]) => ({Key, Value}))
-  try {
-    const result = await client.send(
-      new AssumeRoleCommand({
-        DurationSeconds: request.durationSeconds,
-        RoleArn: request.roleArn,
-        RoleSessionName: request.roleSessionName,
-        ...(request.externalId ? {ExternalId: request.externalId} : {}),
-        ...(request.mfaSerial ? {SerialNumber: request.mfaSerial, TokenCode: request.tokenCode} : {}),
-        ...(tags.length > 0 ? {Tags: tags} : {}),
-        ...(request.transitiveTagKeys.length > 0 ? {TransitiveTagKeys: request.transitiveTagKeys} : {}),
-        ...(request.sourceIdentity ? {SourceIdentity: request.sourceIdentity} : {}),
-      }),
-      {abortSignal: callDeadline(target.limits)},
-    )
-    return stsCredentials(result, request.durationSeconds)
-  } catch (error) {
-    throw stsError('AssumeRole', error, {
-      ...errorContext(target, label),
-      durationSeconds: request.durationSeconds,
-      mfaSerial: request.mfaSerial,
-      roleArn: request.roleArn,
-    })
-  } finally {
-    client.destroy()
+  const context = {
+    ...errorContext(target, label),
+    durationSeconds: request.durationSeconds,
+    mfaSerial: request.mfaSerial,
+    roleArn: request.roleArn,
   }
+  return callSts('AssumeRole', target, source, context, async (client, options) => {
+    const command = new AssumeRoleCommand({
+      DurationSeconds: request.durationSeconds,
+      RoleArn: request.roleArn,
+      RoleSessionName: request.roleSessionName,
+      ...(request.externalId ? {ExternalId: request.externalId} : {}),
+      ...(request.mfaSerial ? {SerialNumber: request.mfaSerial, TokenCode: request.tokenCode} : {}),
+      ...(tags.length > 0 ? {Tags: tags} : {}),
+      ...(request.transitiveTagKeys.length > 0 ? {TransitiveTagKeys: request.transitiveTagKeys} : {}),
+      ...(request.sourceIdentity ? {SourceIdentity: request.sourceIdentity} : {}),
+    })
+    return stsCredentials(await client.send(command, options), request.durationSeconds)
+  })
 }
 
 export async function assumeRoleWithWebIdentity(target: StsTarget, request: WebIdentityRequest): Promise<Credentials> {
   const {AssumeRoleWithWebIdentityCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(target)
-  try {
-    const result = await client.send(
-      new AssumeRoleWithWebIdentityCommand({
-        DurationSeconds: request.durationSeconds,
-        RoleArn: request.roleArn,
-        RoleSessionName: request.roleSessionName,
-        WebIdentityToken: request.webIdentityToken,
-      }),
-      {abortSignal: callDeadline(target.limits)},
-    )
-    return stsCredentials(result, request.durationSeconds)
-  } catch (error) {
-    throw stsError('AssumeRoleWithWebIdentity', error, {
-      ...errorContext(target, {}),
-      durationSeconds: request.durationSeconds,
-      roleArn: request.roleArn,
+  const context = {...errorContext(target, {}), durationSeconds: request.durationSeconds, roleArn: request.roleArn}
+  // Unsigned: the token in the request is the proof.
+  return callSts('AssumeRoleWithWebIdentity', target, undefined, context, async (client, options) => {
+    const command = new AssumeRoleWithWebIdentityCommand({
+      DurationSeconds: request.durationSeconds,
+      RoleArn: request.roleArn,
+      RoleSessionName: request.roleSessionName,
+      WebIdentityToken: request.webIdentityToken,
     })
-  } finally {
-    client.destroy()
-  }
+    return stsCredentials(await client.send(command, options), request.durationSeconds)
+  })
 }
 
 export async function getCallerIdentity(credentials: Credentials, target: StsTarget): Promise<CallerIdentity> {
   const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
-  const client = await stsClient(target, credentials)
-  try {
-    const result = await client.send(new GetCallerIdentityCommand({}), {abortSignal: callDeadline(target.limits)})
+  return callSts('GetCallerIdentity', target, credentials, errorContext(target, {}), async (client, options) => {
+    const result = await client.send(new GetCallerIdentityCommand({}), options)
     return {account: result.Account ?? '', arn: result.Arn ?? '', userId: result.UserId ?? ''}
-  } catch (error) {
-    throw stsError('GetCallerIdentity', error, errorContext(target, {}))
-  } finally {
-    client.destroy()
-  }
+  })
 }
