@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 
 import {keyringError} from './errors.ts'
@@ -133,8 +132,10 @@ interface Run {
 
 const STDERR_LIMIT = 16 * 1024
 
-function runKeyctl(options: KeeperOptions, args: string[], input: string | undefined): Promise<Run> {
+async function runKeyctl(options: KeeperOptions, args: string[], input: string | undefined): Promise<Run> {
   const executable = options.executable as string
+  // Loaded when keyctl runs, not with the store: a store opened with its passphrase variable never needs it.
+  const {spawn} = await import('node:child_process')
   return new Promise((resolve, reject) => {
     const child = spawn(executable, args, {
       // Nothing of vault's environment (the passphrase variable included) reaches keyctl or the script.
