@@ -17,20 +17,24 @@ export interface ChildOutcome {
  */
 export function runChild(command: string, args: string[], env: Record<string, string>): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    let child: ReturnType<typeof spawn>
+    let child: ReturnType<typeof spawn> | undefined
+    const forward = (signal: NodeJS.Signals) => {
+      child?.kill(signal)
+    }
+    const detach = () => {
+      for (const signal of forwardedSignals) process.off(signal, forward)
+    }
+    // Listening before the child starts: a signal sent as soon as the child shows signs of life
+    // (it may print before spawn returns here) must reach the child, not end vault. Signal
+    // listeners run from the event loop, so one sent meanwhile finds the child spawned.
+    for (const signal of forwardedSignals) process.on(signal, forward)
     try {
       child = spawn(command, args, {env, stdio: 'inherit'})
     } catch (error) {
+      detach()
       // Node refuses some failures (an environment too large, E2BIG) before any 'error' event.
       reject((error as NodeJS.ErrnoException).code === 'E2BIG' ? environmentTooLarge(command, args, env) : error)
       return
-    }
-    const forward = (signal: NodeJS.Signals) => {
-      child.kill(signal)
-    }
-    for (const signal of forwardedSignals) process.on(signal, forward)
-    const detach = () => {
-      for (const signal of forwardedSignals) process.off(signal, forward)
     }
     child.once('error', (error: NodeJS.ErrnoException) => {
       detach()
