@@ -5,13 +5,6 @@ import {fileURLToPath} from 'node:url'
 
 enableCompileCache?.()
 
-// A reader that has all it wants closes the pipe (`vault list --profiles | head -1`): a normal end
-// of the command, not an error, and no write still waiting on the pipe may keep vault from ending.
-process.stdout.on('error', (error) => {
-  if (error.code !== 'EPIPE') throw error
-  process.exit(process.exitCode ?? 0)
-})
-
 let argv = process.argv.slice(2)
 // aws-vault's global flags may come before the command (`vault --backend=file exec work`): moved
 // behind it once, here, so oclif and the start path see one form (src/lib/start/argv.ts).
@@ -28,10 +21,10 @@ let answered = false
 const root = fileURLToPath(new URL('..', import.meta.url))
 if (argv.length === 1 && argv[0] === '--version') {
   // oclif's version line, without loading oclif to word it (src/lib/start/version.ts).
-  const {versionLine} = await import('../dist/lib/start/version.js')
+  const {versionLine, writeStdout} = await import('../dist/lib/start/version.js')
   const line = versionLine(root)
   if (line !== undefined) {
-    process.stdout.write(`${line}\n`)
+    writeStdout(`${line}\n`)
     answered = true
   }
 } else if (argv[0] === 'exec' || argv[0] === 'export') {
@@ -45,15 +38,22 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else if (argv[0] === '__complete') {
   // A Tab in a shell whose completion vault set up: answered from the completion model kept between Tabs
   // while it is up to date (src/lib/completion/answer.ts); otherwise the hidden command builds it.
-  const [{answerFromCache}, {homedir}] = await Promise.all([import('../dist/lib/completion/answer.js'), import('node:os')])
+  const [{answerFromCache}, {homedir}, {writeStdout}] = await Promise.all([
+    import('../dist/lib/completion/answer.js'),
+    import('node:os'),
+    import('../dist/lib/start/stdout.js'),
+  ])
   const text = await answerFromCache(argv.slice(1), process.env, homedir()).catch(() => undefined)
   if (text !== undefined) {
-    process.stdout.write(text)
+    writeStdout(text)
     answered = true
   }
 }
 
 if (!answered) {
+  // A reader that has all it wants closes the pipe (`vault list --profiles | head -1`): vault ends quietly.
+  const {endQuietlyOnClosedPipe} = await import('../dist/lib/start/stdout.js')
+  endQuietlyOnClosedPipe()
   // The entry points only, not @oclif/core's index, which loads (and runs) more than a command needs.
   const [{execute}, {settings}] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')])
   // vault ships compiled JavaScript only: skip oclif's search for TypeScript sources on every hook.

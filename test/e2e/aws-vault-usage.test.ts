@@ -225,7 +225,7 @@ describe('aws-vault command lines (built binary)', function () {
       })
     }
 
-    for (const args of [['list', '--profiles'], ['list'], ['help'], ['exec', 'work', '--no-session', '--json']]) {
+    for (const args of [['list', '--profiles'], ['list'], ['help'], ['exec', 'work', '--no-session', '--json'], ['--version']]) {
       it(`vault ${args.join(' ')} | (closed) exits 0, silent`, async () => {
         for (let run = 0; run < 5; run++) {
           const result = await runIntoClosedPipe(args)

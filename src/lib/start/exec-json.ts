@@ -8,6 +8,7 @@ import {credentialProcessJson, formatCredentials} from '../output/credential-for
 import {bundledHooks} from '../registry/bundled-hooks.ts'
 import {globalFlagVariables, VaultContext, type GlobalFlagValues} from '../vault-context.ts'
 import {startPathRequest} from './argv.ts'
+import {writeStdout} from './stdout.ts'
 
 /** Thrown where the full command has work to do that this path must not start. */
 class LeftToFullCommand extends Error {}
@@ -66,7 +67,7 @@ export async function execJsonFromCache(root: string, argv: readonly string[], e
       request.command === 'exec'
         ? credentialProcessJson(credentials)
         : formatCredentials('json', request.profile, credentials, profile.region)
-    process.stdout.write(`${output}\n`)
+    writeStdout(`${output}\n`)
     return true
   } catch {
     return false

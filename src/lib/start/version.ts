@@ -6,6 +6,8 @@ import {arch, platform, release} from 'node:os'
 
 import {bundledHooks} from '../registry/bundled-hooks.ts'
 
+export {writeStdout} from './stdout.ts'
+
 /** oclif's `--version` line, or undefined where oclif must print it (a hook around it, WSL, debug output). */
 export function versionLine(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.DEBUG || env.VAULT_DEBUG) return undefined
