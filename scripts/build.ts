@@ -3,6 +3,7 @@
 // path as one module.
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {builtinModules, createRequire} from 'node:module'
 import {dirname, join, relative, resolve} from 'node:path'
 
 import {build, type Plugin as BundlerPlugin} from 'esbuild'
@@ -71,12 +72,72 @@ try {
   process.exit(1)
 }
 
-// The start path (src/lib/start/exec-json.ts) answers credential_process before oclif loads, and Node
-// spends most of that time loading modules one by one: it ships as one module of vault's own code
-// (dist/lib/start/bundle.js), which bin/main.js loads. Packages stay separate modules, and so does every
-// lazy import except the start path's own: the AWS SDK and the prompts load only when the full command
-// needs them, from their own files.
-const startBundle = join(root, 'dist', 'lib', 'start', 'bundle.js')
+// What answers before oclif loads (src/lib/start) ships as few modules as possible: Node spends most of
+// such a run loading modules one by one. Packages stay separate modules.
+//
+// Node's built-in modules load when a bundle first uses one of their members, not when it is imported:
+// the start path needs few of them (the lock's node:net, the MFA process's node:child_process never run
+// there), and an ESM import of a built-in also reads every one of its exports, which loads more
+// (node:fs's `promises` and the stream modules behind fs.ReadStream, node:crypto's `webcrypto`). Each
+// becomes a CommonJS module of getters that asks process.getBuiltinModule (Node >= 22.3; createRequire
+// before that) on first use.
+const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
+const requireBuiltin = createRequire(import.meta.url)
+const lazyBuiltins: BundlerPlugin = {
+  name: 'lazy-builtins',
+  setup(bundler) {
+    bundler.onResolve({filter: /^[a-z:_/]+$/}, (args) =>
+      builtins.has(args.path) ? {namespace: 'lazy-builtin', path: args.path.replace(/^(node:)?/, 'node:')} : undefined,
+    )
+    bundler.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => {
+      const members = Object.keys(requireBuiltin(args.path) as object)
+      const getters = members.map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}] }`)
+      const id = JSON.stringify(args.path)
+      return {
+        contents: ['let loaded', `const load = () => (loaded ??= builtinOfBundle(${id}))`, `module.exports = {${getters.join(', ')}}`].join(
+          '\n',
+        ),
+        loader: 'js',
+      }
+    })
+  },
+}
+
+/** Bundles `entry` and what it imports of its own into `outfile` (which may be `entry`), written atomically. */
+async function bundleModule(entry: string, outfile: string, plugins: BundlerPlugin[] = []): Promise<void> {
+  const temporary = `${outfile}.${process.pid}.tmp`
+  try {
+    await build({
+      // What the lazy built-ins load through (bin/main.js has loaded node:module already).
+      banner: {
+        js: [
+          "import {createRequire as createRequireOfBundle} from 'node:module'",
+          'const builtinOfBundle = (id) => process.getBuiltinModule?.(id) ?? createRequireOfBundle(import.meta.url)(id)',
+        ].join('\n'),
+      },
+      bundle: true,
+      entryPoints: [entry],
+      format: 'esm',
+      logLevel: 'warning',
+      outfile: temporary,
+      packages: 'external',
+      platform: 'node',
+      plugins: [...plugins, lazyBuiltins],
+      target: 'node22',
+    })
+    renameSync(temporary, outfile)
+  } catch (error) {
+    console.error(`build: bundling ${relative(root, entry)} failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
+}
+
+// The start path (src/lib/start/exec-json.ts) answers credential_process before oclif loads: one module
+// of vault's own code (dist/lib/start/bundle.js), which bin/main.js loads. Every lazy import except the
+// start path's own stays a separate file: the AWS SDK and the prompts load only when the full command
+// needs them.
+const startDir = join(root, 'dist', 'lib', 'start')
+const startBundle = join(startDir, 'bundle.js')
 const lazyImportsOfTheStartPath = [join('dist', 'lib', 'providers', 'index.js'), join('dist', 'lib', 'prompt', 'select-driver.js')]
 
 const keepLazyImportsApart: BundlerPlugin = {
@@ -92,21 +153,13 @@ const keepLazyImportsApart: BundlerPlugin = {
   },
 }
 
-try {
-  const temporary = `${startBundle}.${process.pid}.tmp`
-  await build({
-    bundle: true,
-    entryPoints: [join(root, 'dist', 'lib', 'start', 'exec-json.js')],
-    format: 'esm',
-    logLevel: 'warning',
-    outfile: temporary,
-    packages: 'external',
-    platform: 'node',
-    plugins: [keepLazyImportsApart],
-    target: 'node22',
-  })
-  renameSync(temporary, startBundle)
-} catch (error) {
-  console.error(`build: bundling the start path failed: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
-}
+await bundleModule(join(startDir, 'exec-json.js'), startBundle, [keepLazyImportsApart])
+// `vault --version`: its module and the few it imports, in place.
+await bundleModule(join(startDir, 'version.js'), join(startDir, 'version.js'))
+
+// The file backend's hook file, in place, with everything it loads when the backend is used (jose stays a
+// package): the start path opens this backend on every credential_process call, and would otherwise load
+// its modules one by one. Its modules are imported nowhere else in vault's process, so bundling them
+// makes no second copy of any of them.
+const fileBackendHook = join(root, 'plugins', 'backend-file', 'dist', 'hooks', 'backends.js')
+await bundleModule(fileBackendHook, fileBackendHook)

@@ -1,4 +1,5 @@
-import {readdir, readFile, unlink} from 'node:fs/promises'
+import {readdirSync, readFileSync} from 'node:fs'
+import {readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {BackendContext, ItemCodec, Keyring, KeyringItem, ShareUntilFailure} from '@vault-aws/cli/plugin-api'
@@ -52,10 +53,16 @@ export class FileKeyring implements Keyring {
     await this.#prepare()
     const file = this.#fileOf(key)
     if (file === undefined) throw notFound(key)
-    const token = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') throw notFound(key)
-      throw keyringError('BACKEND_UNAVAILABLE', `cannot read ${file}: ${error.code ?? error.message}`)
-    })
+    let token: string
+    try {
+      // Reads (and the listing below) are synchronous: an item is a small local file, and loading
+      // node:fs/promises would cost more than reading it, on every credential_process call.
+      token = readFileSync(file, 'utf8')
+    } catch (error) {
+      const {code, message} = error as NodeJS.ErrnoException
+      if (code === 'ENOENT') throw notFound(key)
+      throw keyringError('BACKEND_UNAVAILABLE', `cannot read ${file}: ${code ?? message}`)
+    }
     const item = this.#decode(key, await decrypt(token, await this.#unlock(), file))
     if (item === undefined) throw keyringError('BACKEND_CORRUPT', `${file} does not hold a keyring item`)
     this.#verified = true
@@ -89,7 +96,7 @@ export class FileKeyring implements Keyring {
 
   async keys(): Promise<string[]> {
     await this.#prepare()
-    const entries = await readdir(this.dir, {withFileTypes: true})
+    const entries = readdirSync(this.dir, {withFileTypes: true})
     return entries
       .filter((entry) => entry.isFile())
       .map((entry) => entry.name)

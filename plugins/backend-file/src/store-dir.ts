@@ -1,4 +1,5 @@
-import {chmod, mkdir, stat} from 'node:fs/promises'
+import {type Stats, statSync} from 'node:fs'
+import {chmod, mkdir} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {keyringError} from './errors.ts'
@@ -19,10 +20,14 @@ export function resolveStoreDir(env: Readonly<Record<string, string | undefined>
  * could read or replace every item, so tightening its mode would protect nothing.
  */
 export async function ensureStoreDir(dir: string, debug: (message: string) => void): Promise<void> {
-  const existing = await stat(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined
-    throw keyringError('BACKEND_UNAVAILABLE', `cannot use ${dir}: ${error.code ?? error.message}`)
-  })
+  // Synchronous, as every open of the store makes it: node:fs/promises costs more to load than the call.
+  let existing: Stats | undefined
+  try {
+    existing = statSync(dir)
+  } catch (error) {
+    const {code, message} = error as NodeJS.ErrnoException
+    if (code !== 'ENOENT') throw keyringError('BACKEND_UNAVAILABLE', `cannot use ${dir}: ${code ?? message}`)
+  }
   if (existing === undefined) {
     const firstCreated = await mkdir(dir, {recursive: true, mode: DIR_MODE}).catch((error: NodeJS.ErrnoException) => {
       throw keyringError('BACKEND_UNAVAILABLE', `cannot create ${dir}: ${error.code ?? error.message}`)

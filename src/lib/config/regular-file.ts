@@ -1,5 +1,4 @@
-import {constants, type Stats} from 'node:fs'
-import {type FileHandle, open} from 'node:fs/promises'
+import {closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats} from 'node:fs'
 
 export interface RegularFile {
   text: string
@@ -13,18 +12,20 @@ export interface RegularFile {
  * is what was checked. Throws ENOTREGULAR (with `kind`) for those; errno errors as they come.
  * With `maxBytes`, reads no more than that and one byte, and throws ETOOLARGE (with `maxBytes`)
  * for a file that holds more, however large it says it is or grows while read.
+ * Read synchronously: these files are small and read once, and loading node:fs/promises costs more
+ * than the read itself, on every credential_process call.
  */
 export async function readRegularFile(path: string, options: {maxBytes?: number} = {}): Promise<RegularFile> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   try {
-    const stats = await handle.stat()
+    const stats = fstatSync(fd)
     if (!stats.isFile()) {
       throw Object.assign(new Error(`${path} is not a regular file`), {code: 'ENOTREGULAR', kind: fileKind(stats)})
     }
     const {maxBytes} = options
-    return {stats, text: maxBytes === undefined ? await handle.readFile('utf8') : await readAtMost(handle, maxBytes, path)}
+    return {stats, text: maxBytes === undefined ? readFileSync(fd, 'utf8') : readAtMost(fd, maxBytes, path)}
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -36,11 +37,11 @@ export function isTooLarge(error: unknown): error is Error & {code: 'ETOOLARGE';
   return (error as {code?: unknown}).code === 'ETOOLARGE'
 }
 
-async function readAtMost(handle: FileHandle, maxBytes: number, path: string): Promise<string> {
+function readAtMost(fd: number, maxBytes: number, path: string): string {
   const buffer = Buffer.alloc(maxBytes + 1)
   let length = 0
   while (length < buffer.length) {
-    const {bytesRead} = await handle.read(buffer, length, buffer.length - length, null)
+    const bytesRead = readSync(fd, buffer, length, buffer.length - length, null)
     if (bytesRead === 0) break
     length += bytesRead
   }
