@@ -80,6 +80,9 @@ export function runNode(args: string[], options: SpawnOptions, input?: string, t
       clearTimeout(timer)
       resolve({code, signal, stderr, stdout})
     })
+    // A vault that ends without reading its input (an error found first) may be gone before this
+    // write on a loaded machine: EPIPE here says nothing about vault.
+    child.stdin!.on('error', () => {})
     child.stdin!.end(input ?? '')
   })
 }
