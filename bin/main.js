@@ -30,10 +30,17 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else if (argv[0] === 'exec' || argv[0] === 'export') {
   const {startPathRequest} = await import('../dist/lib/start/argv.js')
   if (startPathRequest(argv)) {
-    // One module holding the start path (scripts/build.ts bundles src/lib/start/exec-json.ts): loading
+    // One module holding the start path (scripts/build.ts bundles src/lib/start/index.ts): loading
     // its 40-odd modules one by one costs more than the work they do.
     const {execJsonFromCache} = await import('../dist/lib/start/bundle.js')
     answered = await execJsonFromCache(root, argv).catch(() => false)
+  }
+} else if (argv[0] === 'list' || argv[0] === 'ls') {
+  // `vault list` reads the config and the names of the store's items: the start path answers it too.
+  const {listRequest} = await import('../dist/lib/start/argv.js')
+  if (listRequest(argv)) {
+    const {listFromStart} = await import('../dist/lib/start/bundle.js')
+    answered = await listFromStart(root, argv).catch(() => false)
   }
 } else if (argv[0] === '__complete') {
   // A Tab in a shell whose completion vault set up: answered from the completion model kept between Tabs

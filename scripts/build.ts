@@ -132,8 +132,8 @@ async function bundleModule(entry: string, outfile: string, plugins: BundlerPlug
   }
 }
 
-// The start path (src/lib/start/exec-json.ts) answers credential_process before oclif loads: one module
-// of vault's own code (dist/lib/start/bundle.js), which bin/main.js loads. Every lazy import except the
+// The start path (src/lib/start/index.ts) answers credential_process and `vault list` before oclif loads:
+// one module of vault's own code (dist/lib/start/bundle.js), which bin/main.js loads. Every lazy import except the
 // start path's own stays a separate file: the AWS SDK and the prompts load only when the full command
 // needs them.
 const startDir = join(root, 'dist', 'lib', 'start')
@@ -153,7 +153,7 @@ const keepLazyImportsApart: BundlerPlugin = {
   },
 }
 
-await bundleModule(join(startDir, 'exec-json.js'), startBundle, [keepLazyImportsApart])
+await bundleModule(join(startDir, 'index.js'), startBundle, [keepLazyImportsApart])
 // `vault --version`: its module and the few it imports, in place.
 await bundleModule(join(startDir, 'version.js'), join(startDir, 'version.js'))
 

@@ -60,12 +60,21 @@ export interface KeeperOptions {
 /** The passphrase of one store directory, kept in the kernel user keyring. */
 export class PassphraseKeeper {
   readonly #options: KeeperOptions
-  /** The store's one key: a digest names the store without putting its path into a listing others could guess from. */
-  readonly description: string
+  readonly #dir: string
+  #description: string | undefined
 
   constructor(dir: string, options: KeeperOptions) {
     this.#options = options
-    this.description = `${DESCRIPTION_PREFIX}${createHash('sha256').update(dir).digest('hex').slice(0, 32)}`
+    this.#dir = dir
+  }
+
+  /**
+   * The store's one key: a digest names the store without putting its path into a listing others could
+   * guess from. Worked out when first needed: listing the store's items needs no crypto.
+   */
+  get description(): string {
+    this.#description ??= `${DESCRIPTION_PREFIX}${createHash('sha256').update(this.#dir).digest('hex').slice(0, 32)}`
+    return this.#description
   }
 
   get usable(): boolean {

@@ -1,23 +1,27 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {homedir} from 'node:os'
+import {homedir, platform} from 'node:os'
 import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import type {HookHost} from './run-hook.ts'
 
 /** The parts of a package.json that decide which hooks oclif would run. */
-interface PackageJson {
+export interface PackageJson {
   name?: string
+  version?: string
   dependencies?: Record<string, string>
   /** Read by the registry for the plugin API a plugin asks for, as from oclif's plugins. */
   peerDependencies?: Record<string, string>
   oclif?: {
     dirname?: string
     bin?: string
+    binAliases?: string[]
     plugins?: unknown[]
     devPlugins?: unknown[]
     jitPlugins?: Record<string, string>
     hooks?: Record<string, unknown>
+    /** oclif's colours for --json output. */
+    theme?: unknown
   }
 }
 
@@ -32,6 +36,8 @@ export interface BundledHooks {
   host: HookHost
   /** Every event some plugin has hooks for, with the plugins (root first) declaring them. */
   events: Map<string, string[]>
+  /** The host's package.json. */
+  pjson: PackageJson
 }
 
 /**
@@ -112,16 +118,34 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
     )
     return {failures, successes}
   }
-  return {events, host: {pjson, runHook} as unknown as HookHost}
+  return {events, host: {pjson, runHook} as unknown as HookHost, pjson}
 }
 
-/** oclif's data directory (`VAULT_DATA_DIR`, else XDG) holds a package.json once a plugin was installed or linked. */
-function hasUserPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): boolean {
+/**
+ * oclif's cache, config or data directory: `VAULT_CACHE_DIR` (`…_CONFIG_DIR`, `…_DATA_DIR`), else (the
+ * cache on macOS) ~/Library/Caches/vault, else under XDG's directory, Windows' LOCALAPPDATA or the home.
+ */
+export function oclifDir(
+  pjson: PackageJson,
+  env: Readonly<Record<string, string | undefined>>,
+  category: 'cache' | 'config' | 'data',
+): string {
   const bin = (pjson.oclif?.bin ?? pjson.name ?? '').replaceAll('@', '').replaceAll(/[/-]/g, '_').toUpperCase()
+  const scoped = env[`${bin}_${category.toUpperCase()}_DIR`]
+  if (scoped) return scoped
   const home = env.HOME || homedir()
-  const dataDir =
-    env[`${bin}_DATA_DIR`] || join(env.XDG_DATA_HOME || join(home, '.local', 'share'), pjson.oclif?.dirname ?? pjson.name ?? '')
-  const file = join(dataDir, 'package.json')
+  const dirname = pjson.oclif?.dirname ?? pjson.name ?? ''
+  if (category === 'cache' && platform() === 'darwin') return join(home, 'Library', 'Caches', dirname)
+  const base =
+    env[`XDG_${category.toUpperCase()}_HOME`] ||
+    (platform() === 'win32' && env.LOCALAPPDATA) ||
+    join(home, category === 'data' ? join('.local', 'share') : `.${category}`)
+  return join(base, dirname)
+}
+
+/** oclif's data directory holds a package.json once a plugin was installed or linked. */
+function hasUserPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): boolean {
+  const file = join(oclifDir(pjson, env, 'data'), 'package.json')
   if (!existsSync(file)) return false
   const plugins = readJson(file)?.oclif?.plugins
   return plugins === undefined || !Array.isArray(plugins) || plugins.length > 0

@@ -97,11 +97,43 @@ export function startPathRequest(argv: readonly string[]): StartPathRequest | un
       if (token === '--format') index++
       continue
     }
-    // Otherwise only the global settings, as normalizeArgv writes them; an empty value is oclif's error to word.
-    const match = /^--([a-z-]+)=(.*)$/s.exec(token)
-    if (!match || !valueFlags.has(match[1] as string) || match[2] === '' || (match[1] as string) in flags) return undefined
-    flags[match[1] as GlobalValueFlag] = match[2] as string
+    if (!takeGlobalSetting(token, flags)) return undefined
   }
   if (profile === undefined || !json) return undefined
   return {command, flags, noSession, profile}
+}
+
+export interface ListRequest {
+  /** The mode flags given (two at once is the command's error to word). */
+  modes: Array<'credentials' | 'profiles' | 'sessions'>
+  json: boolean
+  flags: Partial<Record<GlobalValueFlag, string>>
+}
+
+/**
+ * The request when argv (as normalizeArgv leaves it) is `list` or `ls` with any of `--profiles`,
+ * `--credentials`, `--sessions` and `--json`, each at most once, and global settings as `--setting=value`;
+ * anything else (`--debug`, `--help`, a negated or repeated flag, an argument) is the full command's.
+ */
+export function listRequest(argv: readonly string[]): ListRequest | undefined {
+  if (argv[0] !== 'list' && argv[0] !== 'ls') return undefined
+  const request: ListRequest = {flags: {}, json: false, modes: []}
+  for (const token of argv.slice(1)) {
+    const mode = /^--(credentials|profiles|sessions)$/.exec(token)?.[1] as ListRequest['modes'][number] | undefined
+    if (mode !== undefined && !request.modes.includes(mode)) request.modes.push(mode)
+    else if (token === '--json' && !request.json) request.json = true
+    else if (!takeGlobalSetting(token, request.flags)) return undefined
+  }
+  return request
+}
+
+/**
+ * Takes a global setting as normalizeArgv writes it (`--setting=value`) into `flags`; false for anything
+ * else, an empty value (oclif's error to word) or a setting given twice.
+ */
+function takeGlobalSetting(token: string, flags: Partial<Record<GlobalValueFlag, string>>): boolean {
+  const match = /^--([a-z-]+)=(.*)$/s.exec(token)
+  if (!match || !valueFlags.has(match[1] as string) || match[2] === '' || (match[1] as string) in flags) return false
+  flags[match[1] as GlobalValueFlag] = match[2] as string
+  return true
 }

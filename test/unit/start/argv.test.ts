@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {normalizeArgv, startPathRequest} from '../../../src/lib/start/argv.ts'
+import {listRequest, normalizeArgv, startPathRequest} from '../../../src/lib/start/argv.ts'
 
 describe('normalizeArgv: aws-vault global flags before the command', () => {
   const cases: [string[], string[]][] = [
@@ -122,6 +122,44 @@ describe('startPathRequest: the credential_process forms the start path answers'
       ['list', 'p', '--json'],
     ]) {
       expect(startPathRequest(argv), argv.join(' ')).to.equal(undefined)
+    }
+  })
+})
+
+describe('listRequest: the list forms the start path answers', () => {
+  it('takes list and ls with their modes, --json and global settings as normalizeArgv writes them', () => {
+    expect(listRequest(['list'])).to.deep.equal({flags: {}, json: false, modes: []})
+    expect(listRequest(['ls', '--json'])).to.deep.equal({flags: {}, json: true, modes: []})
+    expect(listRequest(['list', '--sessions', '--json', '--profiles'])).to.deep.equal({
+      flags: {},
+      json: true,
+      modes: ['sessions', 'profiles'],
+    })
+    expect(listRequest(normalizeArgv(['--backend', 'file', '--file-dir=/k', 'list', '--credentials']))).to.deep.equal({
+      flags: {backend: 'file', 'file-dir': '/k'},
+      json: false,
+      modes: ['credentials'],
+    })
+  })
+
+  it('leaves everything else to the full command', () => {
+    for (const argv of [
+      ['list', '--debug'],
+      ['list', '--help'],
+      ['list', '-h'],
+      ['list', '--no-profiles'],
+      ['list', '--profiles', '--profiles'],
+      ['list', '--json', '--json'],
+      ['list', '--backend=a', '--backend=b'],
+      ['list', '--backend='],
+      ['list', '--backend', 'file'],
+      ['list', 'extra'],
+      ['list', '--', '--json'],
+      ['list', '--profiles=true'],
+      ['exec', 'p', '--json'],
+      ['lists'],
+    ]) {
+      expect(listRequest(argv), argv.join(' ')).to.equal(undefined)
     }
   })
 })
