@@ -91,29 +91,39 @@ export function snapshot(dir: string): Map<string, string> {
   return new Map(listFiles(dir).map((path) => [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')]))
 }
 
+/**
+ * Every regular file under `dir`, walked without recursion: a scan of TMPDIR meets whatever the tests
+ * running beside this one left there (whole npm trees), too many entries for a call stack or an argument list.
+ */
 export function listFiles(dir: string): string[] {
-  const found: string[] = []
-  let entries
-  try {
-    entries = readdirSync(dir, {withFileTypes: true})
-  } catch {
-    return found
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...listFiles(path))
-    else if (entry.isFile()) found.push(path)
-  }
-  return found
+  return walk(dir).files
 }
 
 /** Every directory under `dir`, `dir` included. */
 export function listDirs(dir: string): string[] {
-  const found = [dir]
-  for (const entry of readdirSync(dir, {withFileTypes: true})) {
-    if (entry.isDirectory()) found.push(...listDirs(join(dir, entry.name)))
+  return walk(dir).dirs
+}
+
+function walk(root: string): {files: string[]; dirs: string[]} {
+  const files: string[] = []
+  const dirs: string[] = []
+  const pending = [root]
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entries
+    try {
+      entries = readdirSync(dir, {withFileTypes: true})
+    } catch {
+      // Gone, or not ours to read: another test's files come and go while this walks.
+      continue
+    }
+    dirs.push(dir)
+    for (const entry of entries) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) pending.push(path)
+      else if (entry.isFile()) files.push(path)
+    }
   }
-  return found
+  return {dirs, files}
 }
 
 export function modeOf(path: string): number {
