@@ -2,6 +2,7 @@ import {type ChildProcess, execFile, spawn, spawnSync, type ChildProcessWithoutN
 import {pbkdf2Sync, randomBytes} from 'node:crypto'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {promisify} from 'node:util'
 
 // A real kwalletd5 for the tests: on a private session bus that activates nothing, with an X server of its
@@ -224,11 +225,26 @@ wait`
         this.#answering.delete(running.child)
       }
     }
-    const {stdout} = await xdotool('search', '--sync', '--onlyvisible', '--class', 'kwalletd5')
-    const window = stdout.trim().split('\n')[0] as string
-    await xdotool('windowfocus', '--sync', window)
-    if (text !== undefined) await xdotool('type', '--delay', '10', text)
-    await xdotool('key', key)
+    const visible = async (): Promise<string[]> => {
+      const found = await xdotool('search', '--onlyvisible', '--class', 'kwalletd5').catch(() => ({stdout: ''}))
+      return found.stdout.trim().split('\n').filter(Boolean)
+    }
+    // A dialog can be visible before it takes keys (often so on a loaded machine): what was typed then is
+    // lost and the dialog stays. So the answer is given again, the field emptied first, until the window goes.
+    for (;;) {
+      const {stdout} = await xdotool('search', '--sync', '--onlyvisible', '--class', 'kwalletd5')
+      const window = stdout.trim().split('\n')[0] as string
+      await xdotool('windowfocus', '--sync', window)
+      if (text !== undefined) {
+        await xdotool('key', 'ctrl+a', 'BackSpace')
+        await xdotool('type', '--delay', '10', text)
+      }
+      await xdotool('key', key)
+      for (let look = 0; look < 20; look++) {
+        if (!(await visible()).includes(window)) return
+        await sleep(100)
+      }
+    }
   }
 
   /** Stops waiting for dialogs, so a dialog of a later test is never answered by an earlier one. */
