@@ -79,6 +79,11 @@ export interface ReadOnlyGuard {
   refuse(what: string): never
 }
 
+// The backends a read-only context (the start path) may open: they never show a dialog of their own. The
+// others may (KWallet's and the Secret Service's unlock dialogs, pass's pinentry), and the start path falls
+// back to the full command on any failure, which would show that dialog a second time.
+const backendsWithoutDialogs = new Set(['file', 'keyctl'])
+
 export interface VaultContextOptions {
   flags: GlobalFlagValues
   hooks: HookHost
@@ -324,6 +329,7 @@ export class VaultContext {
     const choices = await this.backendChoices()
     const ctx = this.sessionBackendContext()
     const choice = await selectBackend(choices, id, ctx)
+    this.refuseDialogsWhenReadOnly(choice.descriptor.id)
     this.options.debug(`sessions in backend "${choice.descriptor.id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
@@ -331,9 +337,16 @@ export class VaultContext {
   private async openKeyring(): Promise<Keyring> {
     const choices = await this.backendChoices()
     const ctx = this.backendContext()
-    this.backendChoice = await selectBackend(choices, this.requestedBackendId, ctx)
-    this.options.debug(`using backend "${this.backendChoice.descriptor.id}" from ${this.backendChoice.pluginName}`)
-    return this.backendChoice.descriptor.open(ctx)
+    const choice = await selectBackend(choices, this.requestedBackendId, ctx)
+    this.refuseDialogsWhenReadOnly(choice.descriptor.id)
+    this.backendChoice = choice
+    this.options.debug(`using backend "${choice.descriptor.id}" from ${choice.pluginName}`)
+    return choice.descriptor.open(ctx)
+  }
+
+  private refuseDialogsWhenReadOnly(backendId: string): void {
+    const {readOnly} = this.options
+    if (readOnly && !backendsWithoutDialogs.has(backendId)) readOnly.refuse(`the ${backendId} backend, which may show a dialog`)
   }
 }
 
