@@ -6,6 +6,7 @@ import {homedir} from 'node:os'
 
 import type {
   BackendContext,
+  BackendDescriptor,
   CredentialProvider,
   CredentialSourceDescriptor,
   Credentials,
@@ -78,11 +79,6 @@ export interface ProfileCredentialProvider {
 export interface ReadOnlyGuard {
   refuse(what: string): never
 }
-
-// The backends a read-only context (the start path) may open: they never show a dialog of their own. The
-// others may (KWallet's and the Secret Service's unlock dialogs, pass's pinentry), and the start path falls
-// back to the full command on any failure, which would show that dialog a second time.
-const backendsWithoutDialogs = new Set(['file', 'keyctl'])
 
 export interface VaultContextOptions {
   flags: GlobalFlagValues
@@ -329,7 +325,7 @@ export class VaultContext {
     const choices = await this.backendChoices()
     const ctx = this.sessionBackendContext()
     const choice = await selectBackend(choices, id, ctx)
-    this.refuseDialogsWhenReadOnly(choice.descriptor.id)
+    this.refuseDialogsWhenReadOnly(choice.descriptor)
     this.options.debug(`sessions in backend "${choice.descriptor.id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
@@ -338,15 +334,17 @@ export class VaultContext {
     const choices = await this.backendChoices()
     const ctx = this.backendContext()
     const choice = await selectBackend(choices, this.requestedBackendId, ctx)
-    this.refuseDialogsWhenReadOnly(choice.descriptor.id)
+    this.refuseDialogsWhenReadOnly(choice.descriptor)
     this.backendChoice = choice
     this.options.debug(`using backend "${choice.descriptor.id}" from ${choice.pluginName}`)
     return choice.descriptor.open(ctx)
   }
 
-  private refuseDialogsWhenReadOnly(backendId: string): void {
+  // A read-only context (the start path) falls back to the full command on any failure: a backend that
+  // may show a dialog of its own (KWallet's or the Secret Service's, pass's pinentry) would show it twice.
+  private refuseDialogsWhenReadOnly(descriptor: BackendDescriptor): void {
     const {readOnly} = this.options
-    if (readOnly && !backendsWithoutDialogs.has(backendId)) readOnly.refuse(`the ${backendId} backend, which may show a dialog`)
+    if (readOnly && descriptor.asksOnlyThroughContext !== true) readOnly.refuse(`the ${descriptor.id} backend, which may show a dialog`)
   }
 }
 

@@ -93,6 +93,13 @@ export interface BackendDescriptor {
   location?(ctx: BackendContext): string | Promise<string>
   /** For a backend that asks for a passphrase: `vault unlock` / `vault lock`. */
   unlocking?: BackendUnlocking
+  /**
+   * Optional: true when opening and reading the store never show anything of the backend's own (a
+   * dialog, a pinentry), every question going through `ctx.promptSecret`. Only such a backend is opened
+   * by the fast path that answers credential_process before vault's commands load: that path gives up
+   * on the first question and the full command starts over, so a dialog of the backend's own would show twice.
+   */
+  asksOnlyThroughContext?: boolean
 }
 
 /** Whether a backend opens without asking, until when, and for which store. */

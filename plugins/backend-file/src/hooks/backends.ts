@@ -5,6 +5,8 @@ const file: BackendDescriptor = {
   id: 'file',
   summary: 'Encrypted files, one per item, in ~/.awsvault/keys (aws-vault compatible)',
   priority: 10,
+  // Its one question, the passphrase, is asked through ctx.promptSecret.
+  asksOnlyThroughContext: true,
   isAvailable: () => ({available: true, reason: 'needs only a writable directory and a passphrase'}),
   async open(ctx) {
     const {openFileKeyring} = await import('../file-keyring.ts')

@@ -6,6 +6,8 @@ const keyctl: BackendDescriptor = {
   summary: "The Linux kernel keyring through keyctl (aws-vault's layout); items do not survive a reboot",
   // Below the file backend: a store that a reboot empties is never chosen without being named.
   priority: 5,
+  // The kernel keyring asks nothing.
+  asksOnlyThroughContext: true,
   async isAvailable(ctx) {
     const {keyctlAvailability} = await import('../availability.ts')
     return keyctlAvailability(ctx)
