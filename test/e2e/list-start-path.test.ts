@@ -1,25 +1,15 @@
 import {expect} from 'chai'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import {keyringAt} from '../../plugins/backend-file/test/support.ts'
 import {formatSessionKey} from '../../src/lib/keyring/session-key.ts'
 import {encodeSession} from '../../src/lib/keyring/session-store.ts'
-import {repoRoot, runNode, Sandbox, vaultBin, type RunResult} from '../helpers/cli.ts'
+import {runNode, Sandbox, vaultBin, watchModules, type RunResult} from '../helpers/cli.ts'
 
 // Both runs of a form see the same clock, so the time left on each session prints the same.
 const now = Date.UTC(2030, 0, 2, 3, 4, 5)
 const frozenClock = `data:text/javascript,${encodeURIComponent(`Date.now = () => ${now}`)}`
-
-// Counts the oclif modules and vault's own compiled ones Node loads, printed on stderr at exit.
-const watchModules = `data:text/javascript,${encodeURIComponent(`
-import {registerHooks} from 'node:module'
-const loaded = []
-registerHooks({load(url, context, next) { loaded.push(url); return next(url, context) }})
-const host = ${JSON.stringify(`${pathToFileURL(join(repoRoot, 'dist')).href}/`)}
-process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length + ' vault-modules=' + loaded.filter((url) => url.startsWith(host)).length))
-`)}`
 
 describe('vault list answered before oclif loads (built binary)', function () {
   this.timeout(120_000)

@@ -2,9 +2,8 @@ import {expect} from 'chai'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
-import {repoRoot, runNode, vaultBin, type RunResult} from '../helpers/cli.ts'
+import {repoRoot, runNode, vaultBin, watchModules, type RunResult} from '../helpers/cli.ts'
 import type {Emulator} from '../helpers/emulator.ts'
 import {ChainWorld} from './chain-helpers.ts'
 
@@ -14,16 +13,6 @@ const {execJsonFromCache} = await import(${JSON.stringify(join(repoRoot, 'dist',
 const answered = await execJsonFromCache(${JSON.stringify(repoRoot)}, process.argv.slice(1))
 process.stderr.write('answered=' + answered)
 `
-
-// Loads bin/run.js while recording every module Node loads, and counts the oclif ones and vault's own
-// compiled ones at exit.
-const watchModules = `data:text/javascript,${encodeURIComponent(`
-import {registerHooks} from 'node:module'
-const loaded = []
-registerHooks({load(url, context, next) { loaded.push(url); return next(url, context) }})
-const host = ${JSON.stringify(`${pathToFileURL(join(repoRoot, 'dist')).href}/`)}
-process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length + ' vault-modules=' + loaded.filter((url) => url.startsWith(host)).length))
-`)}`
 
 function mfaScript(dir: string): string {
   const script = join(dir, 'mfa.sh')

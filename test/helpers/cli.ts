@@ -2,10 +2,23 @@ import {spawn, type SpawnOptions} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {patient} from './patience.ts'
 
 export const repoRoot = join(import.meta.dirname, '..', '..')
 export const vaultBin = join(repoRoot, 'bin', 'run.js')
+
+/**
+ * For `node --import`: records every module Node loads and prints, on stderr at exit,
+ * `oclif-modules=N vault-modules=M` (oclif's modules, and vault's own compiled ones).
+ */
+export const watchModules = `data:text/javascript,${encodeURIComponent(`
+import {registerHooks} from 'node:module'
+const loaded = []
+registerHooks({load(url, context, next) { loaded.push(url); return next(url, context) }})
+const host = ${JSON.stringify(`${pathToFileURL(join(repoRoot, 'dist')).href}/`)}
+process.on('exit', () => process.stderr.write('oclif-modules=' + loaded.filter((url) => url.includes('/@oclif/')).length + ' vault-modules=' + loaded.filter((url) => url.startsWith(host)).length))
+`)}`
 
 export interface RunResult {
   code: number | null
