@@ -7,7 +7,8 @@ import {expect} from 'chai'
 import backends from '../src/hooks/backends.ts'
 import {keyringAvailability} from '../src/availability.ts'
 import {openKeyring} from '../src/open.ts'
-import {context, failureOf} from './support/context.ts'
+import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {context} from './support/context.ts'
 
 describe('OS keyring backend without a session bus', function () {
   let runtime: string

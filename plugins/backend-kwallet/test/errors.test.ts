@@ -5,7 +5,8 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 
 import {NO_DAEMON_MESSAGE} from '../src/errors.ts'
-import {context, failureOf, kwalletDescriptor, openKeyring} from './support/context.ts'
+import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {context, kwalletDescriptor, openKeyring} from './support/context.ts'
 import {KWalletSession} from './support/kwallet-session.ts'
 
 const PASSWORD = 'errors wallet password'

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {failureOf, openKeyring} from './support/context.ts'
+import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {openKeyring} from './support/context.ts'
 import {KWalletSession} from './support/kwallet-session.ts'
 
 const CREDENTIALS =

@@ -7,6 +7,8 @@
 export type {BackendContextOptions, Recorded} from './contexts.ts'
 export {backendContext, promptContext} from './contexts.ts'
 export {type ContractOptions, keyringContract} from './keyring-contract.ts'
+/** The error a promise rejects with, failing the test when it resolves: for a backend's error cases. */
+export {failureOf} from './failure.ts'
 /** aws-vault's item JSON, the codec the host hands to every backend as `ctx.items`. */
 export {itemCodec} from '../keyring/item-codec.ts'
 /** The host's `shareUntilFailure`, which it hands to every backend as `ctx.shareUntilFailure`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 
 import type {Keyring, KeyringItem} from '../plugin-api/index.ts'
+import {failureOf} from './failure.ts'
 import {testRunner} from './runner.ts'
 
 const encoder = new TextEncoder()
@@ -17,12 +18,7 @@ function assertIncludes(listed: string[], expected: string[]): void {
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-  } catch (error) {
-    return (error as {code?: string}).code
-  }
-  assert.fail('expected the call to fail')
+  return (await failureOf(promise)).code
 }
 
 /**

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import backends from '../../src/hooks/backends.ts'
-import {codeOf, context, failureOf} from '../support/context.ts'
+import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {codeOf, context} from '../support/context.ts'
 import {createCollection, lockCollection, sessionEnv, unlockCollection} from './gnome-keyring.ts'
 
 const [descriptor, alias] = await backends()

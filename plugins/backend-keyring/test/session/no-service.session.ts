@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import backends from '../../src/hooks/backends.ts'
-import {context, failureOf} from '../support/context.ts'
+import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {context} from '../support/context.ts'
 
 const [descriptor] = await backends()
 

@@ -18,12 +18,3 @@ export async function kwalletDescriptor() {
 export async function openKeyring(env: Record<string, string | undefined>): Promise<Keyring> {
   return (await kwalletDescriptor()).open(context(env))
 }
-
-export async function failureOf(promise: Promise<unknown>): Promise<Error & {code?: string}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & {code?: string}
-  }
-  throw new Error('expected the call to fail')
-}
