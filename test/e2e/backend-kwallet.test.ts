@@ -1,11 +1,8 @@
-import {spawn} from 'node:child_process'
-
 import {expect} from 'chai'
 
 import {KWalletSession} from '../../plugins/backend-kwallet/test/support/kwallet-session.ts'
 import {loadReference, type Reference} from '../compat/reference.ts'
-import {fakeAccessKey, type RunResult, Sandbox} from '../helpers/cli.ts'
-import {patient} from '../helpers/patience.ts'
+import {fakeAccessKey, type RunResult, runProgram, Sandbox} from '../helpers/cli.ts'
 import {addListExec, parseEnv} from './backend-helpers.ts'
 
 const PASSWORD = 'e2e wallet password'
@@ -103,33 +100,15 @@ describe('kwallet backend end to end (built vault and a real kwalletd5 on a priv
 
     /** aws-vault with the sandbox's HOME and config, this session's bus and display, and nothing else of the machine. */
     function awsVault(args: string[], extra: Record<string, string> = {}): Promise<RunResult> {
-      return new Promise((resolve, reject) => {
-        const child = spawn(reference!.binary, args, {
-          cwd: sandbox.home,
-          env: {
-            AWS_CONFIG_FILE: sandbox.configFile,
-            HOME: sandbox.home,
-            LANG: 'C.UTF-8',
-            PATH: process.env.PATH,
-            ...session.env,
-            ...extra,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          reject(new Error(`aws-vault ${args.join(' ')} did not finish; stderr: ${stderr}`))
-        }, patient(60_000))
-        child.on('error', reject)
-        child.on('close', (code, signal) => {
-          clearTimeout(timer)
-          resolve({code, signal, stdout, stderr})
-        })
-      })
+      const env = {
+        AWS_CONFIG_FILE: sandbox.configFile,
+        HOME: sandbox.home,
+        LANG: 'C.UTF-8',
+        PATH: process.env.PATH,
+        ...session.env,
+        ...extra,
+      }
+      return runProgram(reference!.binary, args, {cwd: sandbox.home, env}, {timeoutMs: 60_000, what: `aws-vault ${args.join(' ')}`})
     }
 
     it('vault reads the keys aws-vault --backend=kwallet added', async function () {

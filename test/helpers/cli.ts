@@ -78,23 +78,33 @@ export class Sandbox {
 }
 
 export function runNode(args: string[], options: SpawnOptions, input?: string, timeoutMs = 30_000): Promise<RunResult> {
+  return runProgram(process.execPath, args, options, {input, timeoutMs, what: `vault ${args.slice(1).join(' ')}`})
+}
+
+/** Runs `program` to its end with `input` on stdin; a run past the (patient) timeout is killed and fails. */
+export function runProgram(
+  program: string,
+  args: string[],
+  options: SpawnOptions,
+  {input, timeoutMs = 30_000, what = `${program} ${args.join(' ')}`}: {input?: string | undefined; timeoutMs?: number; what?: string} = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {...options, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(program, args, {...options, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`vault ${args.slice(1).join(' ')} did not finish within ${patient(timeoutMs)} ms; stderr: ${stderr}`))
+      reject(new Error(`${what} did not finish within ${patient(timeoutMs)} ms; stderr: ${stderr}`))
     }, patient(timeoutMs))
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       resolve({code, signal, stderr, stdout})
     })
-    // A vault that ends without reading its input (an error found first) may be gone before this
-    // write on a loaded machine: EPIPE here says nothing about vault.
+    // A program that ends without reading its input (vault finding an error first) may be gone before
+    // this write on a loaded machine: EPIPE here says nothing about it.
     child.stdin!.on('error', () => {})
     child.stdin!.end(input ?? '')
   })
