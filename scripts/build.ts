@@ -83,48 +83,93 @@ try {
 // before that) on first use.
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
 const requireBuiltin = createRequire(import.meta.url)
-const lazyBuiltins: BundlerPlugin = {
-  name: 'lazy-builtins',
-  setup(bundler) {
-    bundler.onResolve({filter: /^[a-z:_/]+$/}, (args) =>
-      builtins.has(args.path) ? {namespace: 'lazy-builtin', path: args.path.replace(/^(node:)?/, 'node:')} : undefined,
-    )
-    bundler.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => {
-      const members = Object.keys(requireBuiltin(args.path) as object)
-      const getters = members.map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}] }`)
-      const id = JSON.stringify(args.path)
-      return {
-        contents: ['let loaded', `const load = () => (loaded ??= builtinOfBundle(${id}))`, `module.exports = {${getters.join(', ')}}`].join(
-          '\n',
-        ),
-        loader: 'js',
-      }
-    })
-  },
+const builtinId = (specifier: string) => specifier.replace(/^(node:)?/, 'node:')
+
+/**
+ * The members of each built-in that bundled code reads, from esbuild's output: each import of a built-in
+ * becomes a variable (`import_node_fs2 = __toESM(require_node_fs())`) whose members are read as
+ * `import_node_fs2.readFileSync`; a variable used any other way (a namespace passed on) needs them all (`*`).
+ */
+function builtinMembersRead(code: string): Map<string, Set<string>> {
+  const builtinOf = new Map<string, string>()
+  for (const [, loader, id] of code.matchAll(/\bvar (require_[\w$]+) = __commonJS\(\{\s*"lazy-builtin:([^"]+)"/g)) {
+    builtinOf.set(loader as string, id as string)
+  }
+  const members = new Map<string, Set<string>>()
+  for (const [, variable, loader] of code.matchAll(/\b(import_[\w$]+) = __toESM\((require_[\w$]+)\(\)/g)) {
+    const id = builtinOf.get(loader as string)
+    if (id === undefined) continue
+    const read = members.get(id) ?? new Set<string>()
+    members.set(id, read)
+    for (const use of code.matchAll(
+      new RegExp(
+        `(^\\s*var [\\w$, ]*)?\\b${(variable as string).replaceAll('$', '\\$')}\\b(\\s*\\.\\s*([\\w$]+)|\\s*=\\s*__toESM\\(|[\\w$, ]*;$)?`,
+        'gm',
+      ),
+    )) {
+      if (use[3] !== undefined) read.add(use[3])
+      else if (use[2] === undefined || (use[1] === undefined && !/=\s*__toESM/.test(use[2]))) read.add('*')
+    }
+  }
+  return members
+}
+
+function lazyBuiltins(members: Map<string, Set<string>> | undefined): BundlerPlugin {
+  return {
+    name: 'lazy-builtins',
+    setup(bundler) {
+      bundler.onResolve({filter: /^[a-z:_/]+$/}, (args) =>
+        builtins.has(args.path) ? {namespace: 'lazy-builtin', path: builtinId(args.path)} : undefined,
+      )
+      bundler.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => {
+        const all = Object.keys(requireBuiltin(args.path) as object)
+        const wanted = members?.get(args.path)
+        const names = wanted === undefined || wanted.has('*') ? all : all.filter((name) => wanted.has(name))
+        const getters = names.map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}] }`)
+        const id = JSON.stringify(args.path)
+        return {
+          contents: [
+            'let loaded',
+            `const load = () => (loaded ??= builtinOfBundle(${id}))`,
+            `module.exports = {${getters.join(', ')}}`,
+          ].join('\n'),
+          loader: 'js',
+        }
+      })
+    },
+  }
 }
 
 /** Bundles `entry` and what it imports of its own into `outfile` (which may be `entry`), written atomically. */
 async function bundleModule(entry: string, outfile: string, plugins: BundlerPlugin[] = []): Promise<void> {
   const temporary = `${outfile}.${process.pid}.tmp`
+  const options = {
+    // What the lazy built-ins load through (bin/main.js has loaded node:module already).
+    banner: {
+      js: [
+        "import {createRequire as createRequireOfBundle} from 'node:module'",
+        'const builtinOfBundle = (id) => process.getBuiltinModule?.(id) ?? createRequireOfBundle(import.meta.url)(id)',
+      ].join('\n'),
+    },
+    bundle: true,
+    entryPoints: [entry],
+    format: 'esm' as const,
+    logLevel: 'warning' as const,
+    outfile: temporary,
+    packages: 'external' as const,
+    platform: 'node' as const,
+    target: 'node22',
+  }
   try {
-    await build({
-      // What the lazy built-ins load through (bin/main.js has loaded node:module already).
-      banner: {
-        js: [
-          "import {createRequire as createRequireOfBundle} from 'node:module'",
-          'const builtinOfBundle = (id) => process.getBuiltinModule?.(id) ?? createRequireOfBundle(import.meta.url)(id)',
-        ].join('\n'),
-      },
-      bundle: true,
-      entryPoints: [entry],
-      format: 'esm',
-      logLevel: 'warning',
-      outfile: temporary,
-      packages: 'external',
-      platform: 'node',
-      plugins: [...plugins, lazyBuiltins],
-      target: 'node22',
-    })
+    // Once with a getter for every member of every built-in, to see which members the code reads; then
+    // with getters for those only (a getter per member of node:fs alone is a hundred).
+    const first = await build({...options, plugins: [...plugins, lazyBuiltins(undefined)], write: false})
+    const read = builtinMembersRead(first.outputFiles[0]?.text ?? '')
+    await build({...options, plugins: [...plugins, lazyBuiltins(read)]})
+    const missing = [...builtinMembersRead(readFileSync(temporary, 'utf8'))].flatMap(([id, names]) =>
+      [...names].filter((name) => !read.get(id)?.has(name) && !read.get(id)?.has('*')).map((name) => `${id}.${name}`),
+    )
+    if (missing.length > 0) throw new Error(`members read without a getter: ${missing.join(', ')}`)
     renameSync(temporary, outfile)
   } catch (error) {
     console.error(`build: bundling ${relative(root, entry)} failed: ${error instanceof Error ? error.message : String(error)}`)

@@ -1,10 +1,11 @@
 // What the answers given before oclif loads print goes straight to file descriptor 1. process.stdout
 // is a stream object whose first use loads Node's stream modules, and node:net as well when stdout is a
 // pipe (as it is under credential_process): more CPU than the rest of a `vault --version`.
+import {createRequire} from 'node:module'
 
-// process.getBuiltinModule (Node >= 22.3) gives node:fs without what an ESM import of it does on top: read
-// every export, which loads fs.promises and the stream modules behind fs.ReadStream. Older Node imports it.
-const {writeSync}: typeof import('node:fs') = process.getBuiltinModule?.('node:fs') ?? (await import('node:fs'))
+// process.getBuiltinModule (Node >= 22.3; require before it) gives node:fs without what an ESM import of it
+// does on top: read every export, which loads fs.promises and the stream modules behind fs.ReadStream.
+const {writeSync} = (process.getBuiltinModule?.('node:fs') ?? createRequire(import.meta.url)('node:fs')) as typeof import('node:fs')
 
 /**
  * A reader that has all it wants closes the pipe (`vault list --profiles | head -1`): a normal end of
