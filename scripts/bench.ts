@@ -1,6 +1,6 @@
 // `npm run bench`: wall time of vault's hot paths as ratios against `node -e 0`, measured in the same run.
 // Medians of repeated sequential runs; the built CLI, a file store and the project's AWS emulator.
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -18,8 +18,28 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-// GNU time reports a process's CPU time and peak resident set (ru_maxrss); without it those columns are left out.
+// A run's CPU time (user + system) and peak resident set come from wait4(2), through a few lines of Python
+// that also time the run (so Python's own start is not counted): to the microsecond, where GNU time
+// (`/usr/bin/time`, the fallback) reports 10 ms steps, too coarse for runs of a few tens of ms. Without
+// either, those columns are left out.
+const waitScript = [
+  'import os, sys, time',
+  'start = time.perf_counter()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    os.execvp(sys.argv[1], sys.argv[1:])',
+  '_, status, usage = os.wait4(pid, 0)',
+  'wall = time.perf_counter() - start',
+  "sys.stderr.write('bench-resources=%f %f %d %f\\n' % (usage.ru_utime, usage.ru_stime, usage.ru_maxrss, wall))",
+  'sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)',
+].join('\n')
+// The interpreter itself, not a launcher on PATH that might need the HOME the runs do not have.
+const pythonProbe = spawnSync('python3', ['-c', 'import os, sys; os.wait4; os.waitstatus_to_exitcode; print(sys.executable)'], {
+  encoding: 'utf8',
+})
+const python = pythonProbe.status === 0 ? pythonProbe.stdout.trim() || undefined : undefined
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+const resourcesBy = python ? 'wait4(2), to the microsecond' : gnuTime ? 'GNU time, in 10 ms steps' : undefined
 
 interface Sample {
   /** Wall time, ms. */
@@ -31,16 +51,21 @@ interface Sample {
 }
 
 /**
- * Runs a command to completion without blocking this process (the emulator answers from here), under
- * GNU time when there is one: on a loaded machine CPU time moves far less than wall time.
+ * Runs a command to completion without blocking this process (the emulator answers from here), its
+ * stdout a pipe read to the end, as credential_process and a shell read it; on a loaded machine CPU
+ * time moves far less than wall time.
  */
 function run(command: string, args: string[], env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint()
-    const child = gnuTime
-      ? spawn(gnuTime, ['-f', 'bench-resources=%U %S %M', command, ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
-      : spawn(command, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe']
+    const child = python
+      ? spawn(python, ['-c', waitScript, command, ...args], {env, stdio})
+      : gnuTime
+        ? spawn(gnuTime, ['-f', 'bench-resources=%U %S %M', command, ...args], {env, stdio})
+        : spawn(command, args, {env, stdio})
     let stderr = ''
+    child.stdout.resume()
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
     child.on('close', (code) => {
@@ -49,8 +74,13 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
         reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`))
         return
       }
-      const match = /bench-resources=([\d.]+) ([\d.]+) (\d+)/.exec(stderr)
-      resolve(match ? {cpuMs: (Number(match[1]) + Number(match[2])) * 1000, ms, rssMiB: Number(match[3]) / 1024} : {ms})
+      const match = /bench-resources=([\d.]+) ([\d.]+) (\d+)(?: ([\d.]+))?/.exec(stderr)
+      if (!match) {
+        resolve({ms})
+        return
+      }
+      const wall = match[4] === undefined ? ms : Number(match[4]) * 1000
+      resolve({cpuMs: (Number(match[1]) + Number(match[2])) * 1000, ms: wall, rssMiB: Number(match[3]) / 1024})
     })
   })
 }
@@ -450,7 +480,7 @@ try {
       ? 'n/a | n/a'
       : `${timing.cpuMs.toFixed(0)} | ${(timing.cpuMs / timing.baseline.cpuMs).toFixed(2)}`
   const lines = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, medians of ${runs} runs after one warm-up, each run next to one of \`node -e 0\`; load average ${loadAtStart} at the start, ${load} at the end. CPU time is user + system.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, medians of ${runs} runs after one warm-up, each run next to one of \`node -e 0\`; load average ${loadAtStart} at the start, ${load} at the end. CPU time is user + system${resourcesBy ? `, from ${resourcesBy}` : ''}.`,
     '',
     '| what | wall ms | node -e 0 beside it, ms | × node -e 0 | CPU ms | CPU × node -e 0 | peak RSS MiB |',
     '|---|---:|---:|---:|---:|---:|---:|',
