@@ -144,6 +144,7 @@ export class VaultContext {
       homedir: homedir(),
       items: itemCodec,
       shareUntilFailure,
+      beforeDialog: readOnly ? (what) => readOnly.refuse(what) : () => {},
       promptSecret: readOnly
         ? () => readOnly.refuse(`a prompt for ${secret}`)
         : async (message) => (await import('./prompt/ask.ts')).promptSecret(message, secret),
@@ -341,7 +342,7 @@ export class VaultContext {
   }
 
   // A read-only context (the start path) falls back to the full command on any failure: a backend that
-  // may show a dialog of its own (KWallet's or the Secret Service's, pass's pinentry) would show it twice.
+  // may show a dialog of its own without announcing it (KWallet's, pass's pinentry) would show it twice.
   private refuseDialogsWhenReadOnly(descriptor: BackendDescriptor): void {
     const {readOnly} = this.options
     if (readOnly && descriptor.asksOnlyThroughContext !== true) readOnly.refuse(`the ${descriptor.id} backend, which may show a dialog`)

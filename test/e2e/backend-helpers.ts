@@ -106,6 +106,9 @@ export async function writeAwsVaultFile(dir: string, key: string, data: string, 
 }
 
 const SECRETS = 'org.freedesktop.secrets'
+const PROMPT_CALLS = "type='method_call',interface='org.freedesktop.Secret.Prompt',member='Prompt'"
+const MARKER_PATH = '/vault/test/marker'
+const MARKER_CALLS = `type='method_call',path='${MARKER_PATH}'`
 
 /**
  * A private session bus with an unlocked gnome-keyring-daemon in a throwaway HOME, started by
@@ -167,6 +170,39 @@ exec cat >/dev/null`
 
   lock(path: string): Promise<void> {
     return this.#control.lock(path)
+  }
+
+  /**
+   * Starts counting calls to the Secret Service's Prompt method (each shows, or tries to show, a prompt);
+   * the function returned stops counting and gives the count. A marker call closes the count: the bus hands
+   * the monitor the calls in the order it dispatches them, so every prompt asked for before is in by then.
+   */
+  async countPrompts(): Promise<() => Promise<number>> {
+    const env = {PATH: process.env.PATH, ...this.env}
+    const monitor = spawn('dbus-monitor', ['--session', PROMPT_CALLS, MARKER_CALLS], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    const seen = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!out.includes(text)) return
+          monitor.stdout.off('data', check)
+          resolve()
+        }
+        monitor.stdout.on('data', check)
+        monitor.once('exit', (code) => reject(new Error(`dbus-monitor exited (${code}) before printing ${text}`)))
+        check()
+      })
+    monitor.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    // A monitor is told it lost its name once the bus has made it one.
+    await seen('member=NameLost')
+    return async () => {
+      spawnSync('dbus-send', ['--session', '--type=method_call', '--dest=org.freedesktop.DBus', MARKER_PATH, 'org.vault.Test.Marker'], {
+        env,
+      })
+      await seen(`path=${MARKER_PATH}`)
+      monitor.kill()
+      return out.split('\n').filter((line) => line.startsWith('method call') && line.includes('member=Prompt')).length
+    }
   }
 
   /** secret-tool on this session's bus; the secret goes on stdin. */

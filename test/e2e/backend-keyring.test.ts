@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {Sandbox} from '../helpers/cli.ts'
+import {runNode, Sandbox, vaultBin, watchModules} from '../helpers/cli.ts'
 import {addListExec, awsVaultCredentialsJson, awsVaultItemJson, parseEnv, SecretServiceSession} from './backend-helpers.ts'
 
 const AWSVAULT = '/org/freedesktop/secrets/collection/awsvault'
@@ -94,6 +94,48 @@ describe('OS keyring backend end to end (gnome-keyring-daemon on a private D-Bus
     const fallback = await sandbox.run(['list', '--credentials', '--debug'], {env: {...env, AWS_VAULT_BACKEND: undefined}})
     expect(fallback.code, fallback.stderr).to.equal(0)
     expect(fallback.stderr).to.match(/using backend "file"/)
+  })
+
+  it('answers credential_process from the Secret Service before oclif loads, with what the full command prints', async function () {
+    const name = profile()
+    const env = {...session.env, AWS_VAULT_BACKEND: 'keyring'}
+    const added = await sandbox.run(['add', name, '--env'], {
+      env: {...env, AWS_ACCESS_KEY_ID: 'AKIASTARTPATHKEYRING', AWS_SECRET_ACCESS_KEY: 'start/path+secret'},
+    })
+    expect(added.code, added.stderr).to.equal(0)
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', name, '--no-session', '--json'], {
+      cwd: sandbox.home,
+      env: sandbox.env(env),
+    })
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/^oclif-modules=0 /)
+    // The same command in a form the start path leaves to oclif.
+    const full = await sandbox.run(['exec', '--no-session', name, '--json'], {env})
+    expect(full.code, full.stderr).to.equal(0)
+    expect(watched.stdout).to.equal(full.stdout)
+    expect(JSON.parse(watched.stdout)).to.include({AccessKeyId: 'AKIASTARTPATHKEYRING', SecretAccessKey: 'start/path+secret'})
+  })
+
+  it("leaves a locked collection to the full command when a display could show the service's unlock prompt", async function () {
+    const collection = await session.createCollection('locked-start')
+    const env = {...session.env, AWS_VAULT_BACKEND: 'keyring', AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME: 'locked-start'}
+    const added = await sandbox.run(['add', 'inside', '--env'], {
+      env: {...env, AWS_ACCESS_KEY_ID: 'AKIALOCKED0000000002', AWS_SECRET_ACCESS_KEY: 's'},
+    })
+    expect(added.code, added.stderr).to.equal(0)
+    await session.lock(collection)
+    // A display no prompter can open: the service dismisses its prompt, and only the full command asks it to.
+    const withDisplay = {...env, DISPLAY: ':97'}
+    const prompts = await session.countPrompts()
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'inside', '--no-session', '--json'], {
+      cwd: sandbox.home,
+      env: sandbox.env(withDisplay),
+    })
+    expect(watched.code).to.not.equal(0)
+    expect(watched.stderr).to.match(/oclif-modules=[1-9]/)
+    expect(watched.stderr.split('\n')[0]).to.match(/^vault: .*locked-start.*dismissed/)
+    // The full command's prompt alone: the start path stopped before asking for one.
+    expect(await prompts()).to.equal(1)
   })
 
   it('refuses the keyring without a session bus, saying so', async function () {

@@ -70,6 +70,13 @@ export interface BackendContext {
   findExecutable(command: string): string | undefined
   /** For work done once per keyring (connecting, asking for a passphrase) that a failure must not spoil for good. */
   shareUntilFailure: ShareUntilFailure
+  /**
+   * Call just before showing anything of the backend's own that waits on the user (the Secret Service's
+   * unlock prompt, a pinentry), naming it in a few words. Where vault may not ask (the fast path that
+   * answers credential_process before its commands load) it throws, and the full command starts over
+   * and shows it once; everywhere else it returns.
+   */
+  beforeDialog(what: string): void
   debug(message: string): void
 }
 
@@ -94,10 +101,11 @@ export interface BackendDescriptor {
   /** For a backend that asks for a passphrase: `vault unlock` / `vault lock`. */
   unlocking?: BackendUnlocking
   /**
-   * Optional: true when opening and reading the store never show anything of the backend's own (a
-   * dialog, a pinentry), every question going through `ctx.promptSecret`. Only such a backend is opened
-   * by the fast path that answers credential_process before vault's commands load: that path gives up
-   * on the first question and the full command starts over, so a dialog of the backend's own would show twice.
+   * Optional: true when opening and reading the store ask only through the context: a secret vault asks
+   * for through `ctx.promptSecret`, and a dialog of the backend's own (an unlock prompt, a pinentry) only
+   * after `ctx.beforeDialog`. Only such a backend is opened by the fast path that answers credential_process
+   * before vault's commands load: that path gives up on the first question and the full command starts
+   * over, so a dialog shown unannounced would show twice.
    */
   asksOnlyThroughContext?: boolean
 }

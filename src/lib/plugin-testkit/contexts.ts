@@ -5,10 +5,11 @@ import {shareUntilFailure} from '../share-until-failure.ts'
 
 type Env = Record<string, string | undefined>
 
-/** What a context built for a test saw: `debug` messages, and the messages `promptSecret` was asked with. */
+/** What a context built for a test saw: `debug` messages, and what `promptSecret` and `beforeDialog` were called with. */
 export interface Recorded {
   debugged: string[]
   prompts: string[]
+  dialogs: string[]
 }
 
 export interface BackendContextOptions {
@@ -18,16 +19,19 @@ export interface BackendContextOptions {
   homedir?: string
   /** Answers the backend's passphrase prompt; without it the prompt rejects, as when there is no terminal. */
   promptSecret?: (message: string) => Promise<string>
+  /** What `beforeDialog` does after recording its argument: throw, as on vault's fast path, or return (the default). */
+  beforeDialog?: (what: string) => void
 }
 
 /**
  * A `BackendContext` as the host builds one: the host's own item codec, program lookup (on
- * `env.PATH`) and `shareUntilFailure`, and the `debug` and `promptSecret` calls recorded.
+ * `env.PATH`) and `shareUntilFailure`, and the `debug`, `promptSecret` and `beforeDialog` calls recorded.
  */
 export function backendContext(options: BackendContextOptions = {}): BackendContext & Recorded {
   const env = options.env ?? {}
   const debugged: string[] = []
   const prompts: string[] = []
+  const dialogs: string[] = []
   const answer = options.promptSecret
   return {
     env,
@@ -40,7 +44,12 @@ export function backendContext(options: BackendContextOptions = {}): BackendCont
       prompts.push(message)
       return answer ? answer(message) : Promise.reject(new Error('no terminal to ask on (give backendContext a promptSecret)'))
     },
+    beforeDialog(what) {
+      dialogs.push(what)
+      options.beforeDialog?.(what)
+    },
     debugged,
+    dialogs,
     prompts,
   }
 }

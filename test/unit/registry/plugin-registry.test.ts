@@ -51,6 +51,7 @@ describe('PluginRegistry with fixture plugins loaded by oclif', () => {
         items: itemCodec,
         shareUntilFailure,
         promptSecret: async () => '',
+        beforeDialog: () => {},
         debug: () => {},
       }
       expect(await backend!.descriptor.isAvailable(ctx)).to.deep.equal({available: true})

@@ -13,11 +13,16 @@ const AWS_VAULT_IDS: Partial<Record<NodeJS.Platform, string>> = {
   win32: 'wincred',
 }
 
+// The Secret Service's prompts are announced through ctx.beforeDialog; the Keychain's access dialog and
+// Windows' are shown by the native binding with no warning beforehand.
+const ANNOUNCES_DIALOGS = process.platform !== 'darwin' && process.platform !== 'win32'
+
 function descriptor(id: string, summary: string, priority: number): BackendDescriptor {
   return {
     id,
     summary,
     priority,
+    asksOnlyThroughContext: ANNOUNCES_DIALOGS,
     async isAvailable(ctx) {
       const {keyringAvailability} = await import('../availability.ts')
       return keyringAvailability(ctx)

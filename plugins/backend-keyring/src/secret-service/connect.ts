@@ -10,13 +10,13 @@ export const CONNECT_TIMEOUT_MS = 5000
 
 /** A Secret Service client on the session bus `ctx.env` points at; BACKEND_UNAVAILABLE without one. */
 export async function connectSecretService(
-  ctx: Pick<BackendContext, 'env' | 'shareUntilFailure'>,
+  ctx: Pick<BackendContext, 'env' | 'shareUntilFailure' | 'beforeDialog'>,
   timeoutMs = CONNECT_TIMEOUT_MS,
 ): Promise<SecretService> {
   const location = sessionBusLocation(ctx.env)
   if ('reason' in location) throw keyringError('BACKEND_UNAVAILABLE', location.reason)
   try {
-    return new SecretService(await DBusClient.connect(location.address, timeoutMs, ctx.env), ctx.shareUntilFailure)
+    return new SecretService(await DBusClient.connect(location.address, timeoutMs, ctx.env), ctx)
   } catch (error) {
     throw translate(error, 'connecting to the session bus')
   }

@@ -1,4 +1,4 @@
-import type {ShareUntilFailure} from '@vault-aws/cli/plugin-api'
+import type {BackendContext} from '@vault-aws/cli/plugin-api'
 
 import {type DBusClient, DBusError, variantValue, type MethodCall} from '../dbus/client.ts'
 import {DH_ALGORITHM, dhOffer, plainTransport, type SecretTransport} from './transport.ts'
@@ -55,11 +55,16 @@ interface Session {
 export class SecretService {
   readonly #bus: DBusClient
   readonly #session: () => Promise<Session>
+  readonly #beforeDialog: BackendContext['beforeDialog']
 
-  /** `share` is the host's `ctx.shareUntilFailure`: one session is negotiated, again only after a failure. */
-  constructor(bus: DBusClient, share: ShareUntilFailure) {
+  /**
+   * From the host's context: `shareUntilFailure` negotiates one session, again only after a failure, and
+   * `beforeDialog` is told before the service's own prompt shows.
+   */
+  constructor(bus: DBusClient, ctx: Pick<BackendContext, 'shareUntilFailure' | 'beforeDialog'>) {
     this.#bus = bus
-    this.#session = share(() => this.#negotiate())
+    this.#session = ctx.shareUntilFailure(() => this.#negotiate())
+    this.#beforeDialog = ctx.beforeDialog
   }
 
   close(): void {
@@ -177,6 +182,7 @@ export class SecretService {
 
   /** Runs a prompt and returns its result; throws PromptDismissed when it was dismissed. */
   async #prompt(prompt: string, what: string, kind: 'unlock' | 'other'): Promise<unknown> {
+    this.#beforeDialog(`the Secret Service's prompt for ${what}`)
     const [dismissed, result] = (await this.#bus.nextSignal(prompt, PROMPT, 'Completed', async () => {
       await this.#call(prompt, PROMPT, 'Prompt', 's', [''])
     })) as [boolean, unknown]

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import backends from '../../src/hooks/backends.ts'
-import {failureOf} from '@vault-aws/cli/plugin-testkit'
+import {backendContext, failureOf} from '@vault-aws/cli/plugin-testkit'
 import {codeOf, context} from '../support/context.ts'
 import {createCollection, lockCollection, sessionEnv, unlockCollection} from './gnome-keyring.ts'
 
@@ -54,6 +54,23 @@ describe('availability and errors on a real gnome-keyring-daemon', function () {
       expect(await codeOf(keyring.set({key: 'new', data: new Uint8Array([1])}))).to.equal('BACKEND_LOCKED')
       expect(await codeOf(keyring.remove('inside'))).to.equal('BACKEND_LOCKED')
       expect(await codeOf(keyring.keys())).to.equal('BACKEND_LOCKED')
+    })
+
+    it('announces the unlock prompt through ctx.beforeDialog first, and asks for none when that throws', async function () {
+      const ctx = backendContext({
+        env,
+        beforeDialog: () => {
+          throw new Error('no dialog may show here')
+        },
+      })
+      const error = await failureOf((await keyringDescriptor.open(ctx)).get('inside'))
+      expect(error.message).to.include('no dialog may show here')
+      expect(ctx.dialogs).to.have.length(1)
+      expect(ctx.dialogs[0]).to.match(/prompt for unlocking the Secret Service collection "locked-vault"/)
+      // Where dialogs may show, the same read announces the prompt and then asks for it (dismissed here).
+      const asking = context(env)
+      expect(await codeOf((await keyringDescriptor.open(asking)).get('inside'))).to.equal('BACKEND_LOCKED')
+      expect(asking.dialogs).to.have.length(1)
     })
 
     it('works again once unlocked', async function () {
