@@ -5,6 +5,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {SecretServiceSession} from '../test/e2e/backend-helpers.ts'
 import {startEmulator} from '../test/helpers/emulator.ts'
 import autocannon from 'autocannon'
 
@@ -441,7 +442,40 @@ try {
     })
     await run(node, [vault, 'lock'], env).catch(() => undefined)
   }
+  // The OS keyring on Linux: an unlocked gnome-keyring-daemon on a private session bus, as on a desktop.
+  const hasKeyring = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].every(
+    (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0,
+  )
+  const keyringSession = hasKeyring ? await SecretServiceSession.start(home) : undefined
+  const keyringEnv = {...keyringSession?.env, AWS_VAULT_BACKEND: 'keyring'}
+  if (keyringSession) {
+    await keyringSession.createCollection('awsvault')
+    await run(node, [vault, 'add', 'hot', '--env', '--no-add-config'], {
+      ...env,
+      ...keyringEnv,
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    })
+    await run(node, [vault, 'exec', 'hot', '--json'], {...env, ...keyringEnv})
+    await measure('vault exec hot --json (cached session, Secret Service)', node, [vault, 'exec', 'hot', '--json'], keyringEnv)
+    await measure(
+      'vault exec hot --no-session --json (stored keys, Secret Service)',
+      node,
+      [vault, 'exec', 'hot', '-n', '--json'],
+      keyringEnv,
+    )
+    await measure('vault exec --json hot (Secret Service, through oclif)', node, [vault, 'exec', '--json', 'hot'], keyringEnv)
+    await measure('vault exec hot --json, no AWS_VAULT_BACKEND (Secret Service chosen)', node, [vault, 'exec', 'hot', '--json'], {
+      ...keyringEnv,
+      AWS_VAULT_BACKEND: '',
+    })
+  }
   const awsVault = awsVaultBinary(home)
+  if (awsVault && keyringSession) {
+    const secretService = {...keyringEnv, AWS_VAULT_BACKEND: 'secret-service'}
+    await measure('peer: aws-vault exec hot --json (cached session, Secret Service)', awsVault, ['exec', 'hot', '--json'], secretService)
+  }
+  await keyringSession?.stop()
   if (awsVault) {
     // Without a session bus aws-vault would start (and leave behind) a dbus-daemon on every run.
     const noBus = {DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`}

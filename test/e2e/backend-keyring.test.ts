@@ -131,11 +131,12 @@ describe('OS keyring backend end to end (gnome-keyring-daemon on a private D-Bus
       cwd: sandbox.home,
       env: sandbox.env(withDisplay),
     })
-    expect(watched.code).to.not.equal(0)
+    const asked = await prompts()
+    expect(watched.code, watched.stderr).to.not.equal(0)
     expect(watched.stderr).to.match(/oclif-modules=[1-9]/)
     expect(watched.stderr.split('\n')[0]).to.match(/^vault: .*locked-start.*dismissed/)
     // The full command's prompt alone: the start path stopped before asking for one.
-    expect(await prompts()).to.equal(1)
+    expect(asked, watched.stderr).to.equal(1)
   })
 
   it('refuses the keyring without a session bus, saying so', async function () {
