@@ -25,9 +25,10 @@ export class DBusError extends Error {
 }
 
 export const CONNECTION_LOST = 'vault.ConnectionLost'
+export const CALL_TIMEOUT = 'vault.Timeout'
+
 const BUS = 'org.freedesktop.DBus'
 const BUS_PATH = '/org/freedesktop/DBus'
-export const CALL_TIMEOUT = 'vault.Timeout'
 
 // A message as @homebridge/dbus-native's wire format reads and writes it.
 interface WireMessage {
@@ -46,7 +47,7 @@ interface WireMessage {
 }
 
 // Only the authentication and the wire format of @homebridge/dbus-native (which ships no types for
-// them): its bus object loads an XML parser for introspection, 40 modules vault never uses.
+// them): its bus object loads an XML parser for introspection, 45 modules vault never uses.
 interface Wire {
   handshake(stream: Socket, options: object, done: (error: Error | null) => void): void
   marshall(message: WireMessage): Buffer
