@@ -6,7 +6,7 @@ import type * as Interfaces from '@oclif/core/interfaces'
 import {HELP_VALUES} from './completion/model.ts'
 import {errorCode, ErrorCodes, type ErrorCode, VaultError} from './errors.ts'
 import {createDebugLogger, type Logger} from './log.ts'
-import {printable} from './output/redact.ts'
+import {safeToPrint} from './output/redact.ts'
 import {commandStarted} from './process-guards.ts'
 import {globalFlagVariables, VaultContext, type GlobalFlagValues} from './vault-context.ts'
 
@@ -147,7 +147,7 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
   }
 
   protected addWarning(warning: string): void {
-    const message = printable(warning)
+    const message = safeToPrint(warning)
     if (this.collectedWarnings.includes(message)) return
     this.collectedWarnings.push(message)
     if (!this.jsonEnabled()) process.stderr.write(`vault: warning: ${message}\n`)
@@ -161,9 +161,9 @@ export abstract class VaultCommand<T extends typeof Command> extends Command {
     const vaultError = toVaultError(error, this.id)
     return {
       code: vaultError.code,
-      message: printable(vaultError.message),
+      message: safeToPrint(vaultError.message),
       status: vaultError.exitCode,
-      suggestions: vaultError.suggestions.map((suggestion) => printable(suggestion)),
+      suggestions: vaultError.suggestions.map((suggestion) => safeToPrint(suggestion)),
     }
   }
 
@@ -206,7 +206,7 @@ export function reportError(error: unknown, commandId?: string): void {
     lines.push(detail.stack ?? '')
   }
   // A plugin's error message may quote what it was handling, and a hostile server or config megabytes.
-  process.stderr.write(`${printable(lines.join('\n'))}\n`)
+  process.stderr.write(`${safeToPrint(lines.join('\n'))}\n`)
 }
 
 const pluginErrorCodes = new Set<string>(['BACKEND_LOCKED', 'BAD_PASSPHRASE', 'BACKEND_UNAVAILABLE', 'BACKEND_CORRUPT'])

@@ -1,4 +1,4 @@
-import {printable} from './output/redact.ts'
+import {safeToPrint} from './output/redact.ts'
 
 export type Logger = (message: string) => void
 
@@ -6,6 +6,6 @@ export type Logger = (message: string) => void
 export function createDebugLogger(enabled: boolean): Logger {
   if (!enabled) return () => {}
   return (message) => {
-    process.stderr.write(`vault: debug: ${printable(message)}\n`)
+    process.stderr.write(`vault: debug: ${safeToPrint(message)}\n`)
   }
 }

@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 import fc from 'fast-check'
 
-import {boundText, printable, REDACTED, redactSecrets} from '../../src/lib/output/redact.ts'
+import {boundText, REDACTED, redactSecrets, safeToPrint} from '../../src/lib/output/redact.ts'
 import {vaultBin} from '../helpers/cli.ts'
 import {startEmulator, type Emulator} from '../helpers/emulator.ts'
 import {leaks, newSecretKey, registerSecret, secretsIn} from './support/transcript.ts'
@@ -125,7 +125,7 @@ describe('redaction of what vault prints', function () {
       `{"SecretAccessKey":"${key}","Message":"${'\\"'.repeat(3_000_000)}"}`,
     ]
     for (const text of huge) {
-      const shown = printable(text, {})
+      const shown = safeToPrint(text, {})
       expect(shown.length, text.slice(0, 40)).to.be.below(20_000)
       expect(secretsIn(shown)).to.deep.equal([])
     }

@@ -42,7 +42,7 @@ const LONGEST_LINE = 2000
 const LONGEST_TEXT = 16_000
 
 /** The secrets taken out, then the text cut to a printable size. */
-export function printable(text: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function safeToPrint(text: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   return boundText(redactSecrets(text, env))
 }
 
