@@ -11,7 +11,7 @@ import {join} from 'node:path'
 
 import {MARKER} from '../../src/lib/completion/index.ts'
 import {type PassFixture, passCli, passFixture} from '../../plugins/backend-pass/test/support.ts'
-import {fakeAccessKey, repoRoot, type RunResult, Sandbox} from '../helpers/cli.ts'
+import {fakeAccessKey, repoRoot, type RunResult, runNode, Sandbox, vaultBin, watchModules} from '../helpers/cli.ts'
 import {type Registry, startRegistry} from '../helpers/verdaccio.ts'
 
 const orgPlugin = join(repoRoot, 'test', 'fixtures', 'org-plugin')
@@ -196,6 +196,21 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     for (const id of ['kdialog', 'osascript', 'zenity']) {
       expect(prompts.find((row) => row.id === id)?.plugin).to.equal('@vault-aws/plugin-prompt-gui')
     }
+    // Installed plugins keep credential_process on the start path: answered before oclif loads, as oclif would.
+    const key = fakeAccessKey()
+    await succeed(['add', 'installed', '--env', '--no-add-config'], {
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    })
+    const full = await succeed(['exec', '--no-session', 'installed', '--json'])
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'installed', '--no-session', '--json'], {
+      cwd: sandbox.home,
+      env: sandbox.env(env()),
+    })
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/^oclif-modules=0 /)
+    expect(watched.stdout).to.equal(full.stdout)
+    expect(JSON.parse(watched.stdout)).to.include({AccessKeyId: key.accessKeyId})
   })
 
   it("installs an organisation's plugin from its own scope and execs with the credentials its source hands out", async () => {

@@ -201,17 +201,38 @@ mfa_process = ${script}
     }
   })
 
-  it('leaves it to the full command once a plugin is installed or linked, which only oclif knows', async () => {
+  it('answers with plugins installed by vault plugins install, and leaves linked ones and an unreadable list to oclif', async () => {
     await world.credentials('alice')
     const dataDir = join(world.sandbox.home, '.local', 'share', 'vault')
+    const record = (plugins: unknown) =>
+      writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins, schema: 1}, private: true}))
     mkdirSync(dataDir, {recursive: true})
-    writeFileSync(join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [], schema: 1}, private: true}))
+    record([])
     expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=true'})
-    writeFileSync(
-      join(dataDir, 'package.json'),
-      JSON.stringify({oclif: {plugins: [{name: 'some-plugin', type: 'user'}], schema: 1}, private: true}),
-    )
+    // An installed plugin with a prompt driver of its own: its hook runs on the start path as under oclif.
+    installPlugin(dataDir, 'vault-plugin-installed-prompt', {'vault:prompts': './prompts.js'}, PROMPTS_HOOK)
+    record([{name: 'vault-plugin-installed-prompt', type: 'user'}])
+    const full = await world.run(['exec', '--json', 'alice'])
+    expect(full.code, full.stderr).to.equal(0)
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'alice', '--json'], {
+      cwd: world.sandbox.home,
+      env: world.sandbox.env({AWS_ENDPOINT_URL: world.aws.url}),
+    })
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/^oclif-modules=0 /)
+    expect(watched.stdout).to.equal(full.stdout)
+    // One whose hooks run around every command, a plugin recorded but not installed, a linked plugin and
+    // a list oclif cannot read: the full command.
+    installPlugin(dataDir, 'vault-plugin-init-hook', {init: './prompts.js'}, PROMPTS_HOOK)
+    record([{name: 'vault-plugin-init-hook', type: 'user'}])
     expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
+    record([{name: 'some-plugin', type: 'user'}])
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
+    record([{name: 'linked', root: '/nowhere', type: 'link'}])
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
+    writeFileSync(join(dataDir, 'package.json'), '{"oclif": ')
+    expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=false', stdout: ''})
+    // The data directory where oclif looks for it: XDG_DATA_HOME, then VAULT_DATA_DIR.
     const elsewhere = join(world.sandbox.home, 'data')
     mkdirSync(join(elsewhere, 'vault'), {recursive: true})
     writeFileSync(
@@ -224,6 +245,20 @@ mfa_process = ${script}
     expect(await runProbe(['exec', 'alice', '--json'])).to.include({stderr: 'answered=true'})
   })
 })
+
+// A prompt driver that is never chosen (the profiles name none): the hook's answer, not its use, is tested.
+const PROMPTS_HOOK = `export default async function () {
+  return [{id: 'installed-prompt', summary: 'An installed prompt driver', isAvailable: () => ({available: true}), create: () => async () => '000000'}]
+}
+`
+
+/** A plugin as \`vault plugins install\` leaves it in oclif's data directory. */
+function installPlugin(dataDir: string, name: string, hooks: Record<string, string>, hook: string): void {
+  const root = join(dataDir, 'node_modules', name)
+  mkdirSync(root, {recursive: true})
+  writeFileSync(join(root, 'package.json'), JSON.stringify({name, version: '1.0.0', type: 'module', oclif: {hooks}}))
+  writeFileSync(join(root, 'prompts.js'), hook)
+}
 
 describe('vault --version answered before oclif loads (built binary)', function () {
   this.timeout(60_000)
@@ -247,18 +282,34 @@ describe('vault --version answered before oclif loads (built binary)', function 
 })
 
 describe('the start path reads the same plugins and flags as oclif', () => {
-  it('runs the vault:* hooks of vault and its bundled plugins with the answers oclif gets', async () => {
+  it('runs the vault:* hooks of vault, its bundled plugins and installed ones with the answers oclif gets', async () => {
     const {Config} = await import('@oclif/core/config')
-    const {bundledHooks} = await import('../../src/lib/registry/bundled-hooks.ts')
+    const {pluginHooks} = await import('../../src/lib/registry/plugin-hooks.ts')
     const {runVaultHook} = await import('../../src/lib/registry/run-hook.ts')
     const home = mkdtempSync(join(tmpdir(), 'vault-start-home-'))
     const saved = {HOME: process.env.HOME, XDG_DATA_HOME: process.env.XDG_DATA_HOME}
     try {
-      // No user plugins in either: an empty HOME and data directory.
+      // The same user plugins for both: one of its own, and one named as a bundled plugin, which it replaces.
       process.env.HOME = home
       process.env.XDG_DATA_HOME = join(home, 'data')
+      const dataDir = join(home, 'data', 'vault')
+      installPlugin(dataDir, 'vault-plugin-installed-prompt', {'vault:prompts': './prompts.js'}, PROMPTS_HOOK)
+      installPlugin(dataDir, '@vault-aws/plugin-prompt-ykman', {'vault:prompts': './prompts.js'}, PROMPTS_HOOK)
+      writeFileSync(
+        join(dataDir, 'package.json'),
+        JSON.stringify({
+          oclif: {
+            plugins: [
+              {name: 'vault-plugin-installed-prompt', type: 'user'},
+              {name: '@vault-aws/plugin-prompt-ykman', type: 'user'},
+            ],
+            schema: 1,
+          },
+          private: true,
+        }),
+      )
       const config = await Config.load(repoRoot)
-      const bundled = bundledHooks(repoRoot, process.env)
+      const bundled = pluginHooks(repoRoot, process.env)
       expect(bundled).to.not.equal(undefined)
       const summary = (answers: Awaited<ReturnType<typeof runVaultHook>>) => ({
         failures: answers.failures.map((failure) => failure.plugin),
@@ -279,6 +330,12 @@ describe('the start path reads the same plugins and flags as oclif', () => {
       )
       const ours = [...bundled!.events].flatMap(([event, plugins]) => plugins.map((plugin) => `${event} ${plugin}`))
       expect(ours.sort()).to.deep.equal(declared.sort())
+      expect(ours).to.include('vault:prompts vault-plugin-installed-prompt')
+      // The installed copy answers in the bundled plugin's place, typed as oclif types it.
+      const prompts = summary(await runVaultHook(bundled!.host, 'vault:prompts', 3000)).successes
+      expect(prompts.filter(({plugin}) => plugin.name === '@vault-aws/plugin-prompt-ykman')).to.deep.equal([
+        {ids: ['installed-prompt'], plugin: {apiRange: undefined, isRoot: false, name: '@vault-aws/plugin-prompt-ykman', type: 'user'}},
+      ])
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name]

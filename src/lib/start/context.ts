@@ -2,7 +2,7 @@
 // the global flags as oclif reads them, a VaultContext that may only read, and the plugin warnings that
 // leave the answer to the full command. Nothing here prints.
 import {completionOutOfDate} from '../completion/files.ts'
-import {type BundledHooks, bundledHooks, oclifDir} from '../registry/bundled-hooks.ts'
+import {type PluginHooks, pluginHooks, oclifDir} from '../registry/plugin-hooks.ts'
 import {globalFlagVariables, VaultContext, type GlobalFlagValues} from '../vault-context.ts'
 import type {GlobalValueFlag} from './argv.ts'
 
@@ -19,7 +19,7 @@ const hostEventsIdleHere = ['prerun', 'postrun']
 
 export interface StartContext {
   vault: VaultContext
-  hooks: BundledHooks
+  hooks: PluginHooks
   /** What the work warned about: any warning leaves the answer to the full command, which prints it. */
   warnings: string[]
 }
@@ -35,7 +35,7 @@ export function startContext(
   commandLine: Partial<Record<GlobalValueFlag, string>>,
 ): StartContext | undefined {
   if (env.DEBUG || env.VAULT_DEBUG) return undefined
-  const hooks = bundledHooks(root, env)
+  const hooks = pluginHooks(root, env)
   if (!hooks) return undefined
   for (const [event, plugins] of hooks.events) {
     if (!eventsAroundCommands.includes(event)) continue
@@ -78,7 +78,7 @@ export async function unlessRunDry<T>(work: Promise<T>): Promise<T | undefined> 
 }
 
 /** What the host's postrun hook knows of oclif's Config to find the completion files. */
-function completionHost(hooks: BundledHooks, env: NodeJS.ProcessEnv): Parameters<typeof completionOutOfDate>[0] {
+function completionHost(hooks: PluginHooks, env: NodeJS.ProcessEnv): Parameters<typeof completionOutOfDate>[0] {
   const {pjson} = hooks
   return {
     bin: pjson.oclif?.bin ?? pjson.name ?? '',

@@ -5,7 +5,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {listLines, listMode, listVault} from '../list/index.ts'
-import {oclifDir, type PackageJson} from '../registry/bundled-hooks.ts'
+import {oclifDir, type PackageJson} from '../registry/plugin-hooks.ts'
 import {listRequest} from './argv.ts'
 import {startContext, unlessRunDry} from './context.ts'
 import {writeStdout} from './stdout.ts'

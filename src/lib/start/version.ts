@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs'
 import {arch, platform, release} from 'node:os'
 
-import {bundledHooks} from '../registry/bundled-hooks.ts'
+import {pluginHooks} from '../registry/plugin-hooks.ts'
 
 export {writeStdout} from './stdout.ts'
 
@@ -13,7 +13,7 @@ export function versionLine(root: string, env: NodeJS.ProcessEnv = process.env):
   if (env.DEBUG || env.VAULT_DEBUG) return undefined
   // oclif calls WSL `wsl`: its probe reads more than this one does, so WSL is left to it.
   if (platform() === 'linux' && (release().toLowerCase().includes('microsoft') || procVersion().includes('microsoft'))) return undefined
-  const hooks = bundledHooks(root, env)
+  const hooks = pluginHooks(root, env)
   if (!hooks || hooks.events.has('init') || hooks.events.has('finally')) return undefined
   const pjson = hooks.host.pjson as {name?: string; version?: string; oclif?: {additionalVersionFlags?: unknown}}
   if (!pjson.name || pjson.oclif?.additionalVersionFlags !== undefined) return undefined

@@ -32,7 +32,7 @@ interface HookFile {
   target: string
 }
 
-export interface BundledHooks {
+export interface PluginHooks {
   host: HookHost
   /** Every event some plugin has hooks for, with the plugins (root first) declaring them. */
   events: Map<string, string[]>
@@ -53,18 +53,19 @@ export const MIRRORED_OCLIF_MINOR = '5.1'
 export class NoOclifConfig extends Error {}
 
 /**
- * The hooks of vault and of the plugins it bundles, read from their package.json files the way
- * oclif reads them, without loading oclif: for the start path that answers a cached
- * `exec --json` before oclif's Config exists. Gives up (undefined) wherever oclif would know
- * more plugins than that: user-installed or linked plugins in the data directory, dev plugins,
- * just-in-time plugins, plugins nested in a bundled plugin, or anything it cannot read.
+ * The hooks of vault, of the plugins it bundles and of those installed with `vault plugins install`,
+ * read from their package.json files the way oclif reads them, without loading oclif: for the start
+ * path that answers credential_process before oclif's Config exists. Gives up (undefined) wherever
+ * oclif would know more, or other, plugins than that: linked plugins (oclif may run their TypeScript
+ * sources), dev plugins, just-in-time plugins, plugins nested in another, or anything it cannot read.
  */
-export function bundledHooks(root: string, env: Readonly<Record<string, string | undefined>>): BundledHooks | undefined {
+export function pluginHooks(root: string, env: Readonly<Record<string, string | undefined>>): PluginHooks | undefined {
   const pjson = readJson(join(root, 'package.json'))
   const oclif = pjson?.oclif
   if (!pjson?.name || !oclif) return undefined
   if ((oclif.devPlugins ?? []).length > 0 || Object.keys(oclif.jitPlugins ?? {}).length > 0) return undefined
-  if (hasUserPlugins(pjson, env)) return undefined
+  const installed = userPlugins(pjson, env)
+  if (installed === undefined) return undefined
   const files: HookFile[] = []
   const events = new Map<string, string[]>()
   const add = (name: string, type: string, isRoot: boolean, pluginRoot: string, pluginJson: PackageJson): boolean => {
@@ -77,16 +78,26 @@ export function bundledHooks(root: string, env: Readonly<Record<string, string |
     return true
   }
   if (!add(pjson.name, 'core', true, root, pjson)) return undefined
+  // As oclif: installed plugins first, so one named as a bundled plugin takes its place.
+  const loaded = new Set([pjson.name])
+  const addPlugin = (name: string, type: string, from: string): boolean => {
+    if (loaded.has(name)) return true
+    const pluginRoot = packageRoot(from, name)
+    const plugin = pluginRoot ? readJson(join(pluginRoot, 'package.json')) : undefined
+    if (!pluginRoot || !plugin) return false
+    if ((plugin.oclif?.plugins ?? []).length > 0) return false
+    loaded.add(plugin.name ?? name)
+    return add(plugin.name ?? name, type, false, pluginRoot, plugin)
+  }
+  for (const name of installed.names) {
+    if (!addPlugin(name, 'user', installed.dir)) return undefined
+  }
   const dependencies = pjson.dependencies ?? {}
   for (const entry of oclif.plugins ?? []) {
     // oclif matches these as glob patterns against the dependencies: plain names only here.
     if (typeof entry !== 'string' || /[*?[\]{}!]/.test(entry)) return undefined
     if (!(entry in dependencies)) continue
-    const pluginRoot = packageRoot(root, entry)
-    const plugin = pluginRoot ? readJson(join(pluginRoot, 'package.json')) : undefined
-    if (!pluginRoot || !plugin) return undefined
-    if ((plugin.oclif?.plugins ?? []).length > 0) return undefined
-    if (!add(plugin.name ?? entry, 'core', false, pluginRoot, plugin)) return undefined
+    if (!addPlugin(entry, 'core', root)) return undefined
   }
   const runHook = async (event: string, options: object, timeout?: number) => {
     const successes: Array<{plugin: HookFile['plugin']; result: unknown}> = []
@@ -143,12 +154,31 @@ export function oclifDir(
   return join(base, dirname)
 }
 
-/** oclif's data directory holds a package.json once a plugin was installed or linked. */
-function hasUserPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): boolean {
-  const file = join(oclifDir(pjson, env, 'data'), 'package.json')
-  if (!existsSync(file)) return false
-  const plugins = readJson(file)?.oclif?.plugins
-  return plugins === undefined || !Array.isArray(plugins) || plugins.length > 0
+/**
+ * The plugins `vault plugins install` recorded in oclif's data directory, and that directory; none
+ * without its package.json. Undefined where oclif would do more than load them: a linked plugin, a
+ * file it cannot read.
+ */
+function userPlugins(pjson: PackageJson, env: Readonly<Record<string, string | undefined>>): {dir: string; names: string[]} | undefined {
+  const dir = oclifDir(pjson, env, 'data')
+  const file = join(dir, 'package.json')
+  if (!existsSync(file)) return {dir, names: []}
+  // oclif warns about a file it cannot read: the full command says so.
+  const recorded = readJson(file)
+  const plugins = recorded?.oclif?.plugins ?? []
+  if (recorded === undefined || !Array.isArray(plugins)) return undefined
+  const names: string[] = []
+  for (const entry of plugins as unknown[]) {
+    // oclif loads entries of type user and link only; a bare name has no type and is skipped.
+    if (typeof entry !== 'object' || entry === null) continue
+    const {name, root, type} = entry as {name?: unknown; root?: unknown; type?: unknown}
+    if (type === 'link') return undefined
+    if (type !== 'user') continue
+    // A user entry with a root of its own is found from there by oclif.
+    if (typeof name !== 'string' || root !== undefined) return undefined
+    names.push(name)
+  }
+  return {dir, names}
 }
 
 function packageRoot(from: string, name: string): string | undefined {

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import semver from 'semver'
 
-import {MIRRORED_OCLIF_MINOR} from '../../../src/lib/registry/bundled-hooks.ts'
+import {MIRRORED_OCLIF_MINOR} from '../../../src/lib/registry/plugin-hooks.ts'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as {version: string; dependencies: Record<string, string>}
