@@ -5,7 +5,8 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {SecretServiceSession} from '../test/e2e/backend-helpers.ts'
+import {generateKey, gpgHome, passCli, passEnv} from '../plugins/backend-pass/test/support.ts'
+import {installPassPlugin, SecretServiceSession} from '../test/e2e/backend-helpers.ts'
 import {startEmulator} from '../test/helpers/emulator.ts'
 import autocannon from 'autocannon'
 
@@ -476,6 +477,31 @@ try {
     await measure('peer: aws-vault exec hot --json (cached session, Secret Service)', awsVault, ['exec', 'hot', '--json'], secretService)
   }
   await keyringSession?.stop()
+  // pass, installed as a plugin (in a data home of its own, so no other row loads it), with gpg-agent
+  // holding the key: a key without a passphrase stands for one unlocked earlier.
+  const hasPass = ['pass', 'gpg'].every((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0)
+  const gnupg = hasPass ? await gpgHome(home, 'gnupg-bench') : undefined
+  if (gnupg) {
+    const dataHome = join(home, 'pass-data')
+    installPassPlugin(dataHome)
+    const store = join(home, 'password-store')
+    await generateKey(gnupg.path, 'bench@example.invalid')
+    await passCli(passEnv(home, gnupg.path, {PASSWORD_STORE_DIR: store}), ['init', 'bench@example.invalid'])
+    const passSettings = {GNUPGHOME: gnupg.path, AWS_VAULT_PASS_PASSWORD_STORE_DIR: store, AWS_VAULT_BACKEND: 'pass'}
+    const vaultPass = {...passSettings, XDG_DATA_HOME: dataHome}
+    await run(node, [vault, 'add', 'hot', '--env', '--no-add-config'], {
+      ...env,
+      ...vaultPass,
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    })
+    await run(node, [vault, 'exec', 'hot', '--json'], {...env, ...vaultPass})
+    await measure('vault exec hot --json (cached session, pass)', node, [vault, 'exec', 'hot', '--json'], vaultPass)
+    await measure('vault exec hot --no-session --json (stored keys, pass)', node, [vault, 'exec', 'hot', '-n', '--json'], vaultPass)
+    await measure('vault exec --json hot (pass, through oclif)', node, [vault, 'exec', '--json', 'hot'], vaultPass)
+    if (awsVault) await measure('peer: aws-vault exec hot --json (cached session, pass)', awsVault, ['exec', 'hot', '--json'], passSettings)
+    await gnupg.kill()
+  }
   if (awsVault) {
     // Without a session bus aws-vault would start (and leave behind) a dbus-daemon on every run.
     const noBus = {DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`}

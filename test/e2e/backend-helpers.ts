@@ -3,7 +3,7 @@
 // and files written by an independent JOSE implementation as aws-vault writes them.
 import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import nodeJose from 'node-jose'
@@ -16,7 +16,7 @@ import {repoRoot, type Sandbox} from '../helpers/cli.ts'
 export const passPluginDir = join(repoRoot, 'plugins', 'backend-pass')
 
 /** XDG dirs inside the sandbox, so installing or linking a plugin never touches the user's. */
-export function xdgEnv(sandbox: Sandbox): Record<string, string> {
+export function xdgEnv(sandbox: Sandbox): {XDG_CACHE_HOME: string; XDG_CONFIG_HOME: string; XDG_DATA_HOME: string} {
   return {
     XDG_CACHE_HOME: join(sandbox.home, '.cache'),
     XDG_CONFIG_HOME: join(sandbox.home, '.config'),
@@ -36,6 +36,19 @@ export function linkPassPlugin(sandbox: Sandbox): Promise<void> {
   return linkPlugin(sandbox, passPluginDir)
 }
 
+/**
+ * Records the pass plugin as installed under the XDG data home `dataHome`, where `vault plugins
+ * install` leaves it (its folder linked there rather than copied from a registry).
+ */
+export function installPassPlugin(dataHome: string): void {
+  const name = '@vault-aws/plugin-backend-pass'
+  const dataDir = join(dataHome, 'vault')
+  mkdirSync(join(dataDir, 'node_modules', '@vault-aws'), {recursive: true})
+  symlinkSync(passPluginDir, join(dataDir, 'node_modules', name))
+  const recorded = {private: true, oclif: {schema: 1, plugins: [{name, type: 'user'}]}, dependencies: {[name]: '^0.1.0'}}
+  writeFileSync(join(dataDir, 'package.json'), JSON.stringify(recorded))
+}
+
 /** A throwaway GPG key and an initialised pass store inside the sandbox. */
 export interface PassStore {
   store: string
@@ -46,10 +59,20 @@ export interface PassStore {
   cli(args: string[], input?: string): Promise<{stdout: string; stderr: string}>
 }
 
-export async function makePassStore(sandbox: Sandbox, options: {initialise?: boolean; id?: string} = {}): Promise<PassStore> {
+export interface PassStoreOptions {
+  initialise?: boolean
+  id?: string
+  /** Protects the key; gpg-agent forgets it once the key is made. */
+  passphrase?: string
+  /** The pinentry gpg-agent starts to ask for that passphrase. */
+  pinentry?: string
+}
+
+export async function makePassStore(sandbox: Sandbox, options: PassStoreOptions = {}): Promise<PassStore> {
   const id = options.id ?? 'vault-e2e@example.invalid'
-  const gnupg = await gpgHome(sandbox.home, '.gnupg-e2e')
-  await generateKey(gnupg.path, id)
+  const gnupg = await gpgHome(sandbox.home, '.gnupg-e2e', options.pinentry ? `pinentry-program ${options.pinentry}\n` : '')
+  await generateKey(gnupg.path, id, options.passphrase)
+  if (options.passphrase) await gnupg.kill()
   const store = join(sandbox.home, '.password-store')
   const cliEnv = passEnv(sandbox.home, gnupg.path, {PASSWORD_STORE_DIR: store})
   if (options.initialise ?? true) await passCli(cliEnv, ['init', id])

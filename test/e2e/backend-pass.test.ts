@@ -2,12 +2,13 @@ import {expect} from 'chai'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {copyPublicKey, gpgHome} from '../../plugins/backend-pass/test/support.ts'
-import {Sandbox} from '../helpers/cli.ts'
+import {answeringPinentry, copyPublicKey, gpgHome} from '../../plugins/backend-pass/test/support.ts'
+import {runNode, Sandbox, vaultBin, watchModules} from '../helpers/cli.ts'
 import {
   addListExec,
   awsVaultCredentialsJson,
   awsVaultItemJson,
+  installPassPlugin,
   linkPassPlugin,
   makePassStore,
   parseEnv,
@@ -109,5 +110,71 @@ describe('pass backend end to end (installable plugin linked, real pass and GPG)
     const row = rows.find((candidate) => candidate.id === 'pass')
     expect(row?.available).to.equal(false)
     expect(row?.reason).to.match(/no password store/)
+  })
+})
+
+describe('pass backend answering credential_process before oclif loads (plugin installed, real pass and GPG)', function () {
+  this.timeout(60_000)
+  const accessKeyId = 'AKIAPASSFASTPATH0001'
+  const secretAccessKey = 'pass/fast+path'
+  let sandbox: Sandbox
+  let pass: PassStore | undefined
+
+  beforeEach(function () {
+    sandbox = new Sandbox()
+    sandbox.writeConfig('[profile work]\nregion = eu-west-1\n')
+    installPassPlugin(xdgEnv(sandbox).XDG_DATA_HOME)
+  })
+
+  afterEach(async function () {
+    await pass?.gnupg.kill()
+    pass = undefined
+    sandbox.cleanup()
+  })
+
+  async function storeWithWork(options: Parameters<typeof makePassStore>[1] = {}): Promise<Record<string, string>> {
+    pass = await makePassStore(sandbox, options)
+    const env = {...xdgEnv(sandbox), ...pass.env, AWS_VAULT_BACKEND: 'pass'}
+    // Encrypting needs only the public key: no passphrase is asked here.
+    const added = await sandbox.run(['add', 'work', '--env'], {
+      env: {...env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey},
+    })
+    expect(added.code, added.stderr).to.equal(0)
+    return env
+  }
+
+  function watchedExec(env: Record<string, string>) {
+    return runNode(['--import', watchModules, vaultBin, 'exec', 'work', '--no-session', '--json'], {
+      cwd: sandbox.home,
+      env: sandbox.env(env),
+    })
+  }
+
+  it('answers from the password store byte for byte as the full command does', async function () {
+    const env = await storeWithWork()
+    const watched = await watchedExec(env)
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/^oclif-modules=0 /)
+    // The same command in a form the start path leaves to oclif.
+    const full = await sandbox.run(['exec', '--no-session', 'work', '--json'], {env})
+    expect(full.code, full.stderr).to.equal(0)
+    expect(watched.stdout).to.equal(full.stdout)
+    expect(JSON.parse(watched.stdout)).to.include({AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey})
+  })
+
+  it("leaves gpg's passphrase entry to the full command, which asks once, then answers before oclif while gpg-agent holds the key", async function () {
+    const passphrase = 'typed once'
+    const pinentry = await answeringPinentry(sandbox.home, 'e2e', passphrase)
+    const env = await storeWithWork({passphrase, pinentry: pinentry.program})
+    const unlocking = await watchedExec(env)
+    expect(unlocking.code, unlocking.stderr).to.equal(0)
+    expect(unlocking.stderr).to.match(/oclif-modules=[1-9]/)
+    expect(JSON.parse(unlocking.stdout)).to.include({AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey})
+    expect(await pinentry.launches(), unlocking.stderr).to.equal(1)
+    const unlocked = await watchedExec(env)
+    expect(unlocked.code, unlocked.stderr).to.equal(0)
+    expect(unlocked.stderr).to.match(/^oclif-modules=0 /)
+    expect(unlocked.stdout).to.equal(unlocking.stdout)
+    expect(await pinentry.launches()).to.equal(1)
   })
 })

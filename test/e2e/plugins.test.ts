@@ -183,6 +183,14 @@ describe('plugins installed from a registry (verdaccio, built binary)', function
     expect(JSON.parse(shown.stdout).Key).to.equal('work')
     const exported = await succeed(['export', 'work', '--no-session', '--format', 'json'], passSettings)
     expect(JSON.parse(exported.stdout)).to.include({AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey})
+    // Installed from a registry, pass answers credential_process before oclif loads.
+    const watched = await runNode(['--import', watchModules, vaultBin, 'exec', 'work', '--no-session', '--json'], {
+      cwd: sandbox.home,
+      env: sandbox.env(env(passSettings)),
+    })
+    expect(watched.code, watched.stderr).to.equal(0)
+    expect(watched.stderr).to.match(/^oclif-modules=0 /)
+    expect(JSON.parse(watched.stdout)).to.include({AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey})
     await succeed(['remove', 'work', '--force'], passSettings)
     const gone = await passCli(pass.env({PASSWORD_STORE_DIR: pass.store}), ['ls']).then((result) => result.stdout)
     expect(gone).to.not.match(/work/)

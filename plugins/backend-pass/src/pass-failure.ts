@@ -32,12 +32,33 @@ function diagnose(stderr: string): Diagnostics {
 
 const LOCKED = /operation cancelled|inappropriate ioctl|no pinentry|bad passphrase|timeout|canceled by user/i
 
+function failedToDecrypt({statuses, text}: Diagnostics): boolean {
+  return statuses.has('DECRYPTION_FAILED') || /decryption failed|no secret key/i.test(text)
+}
+
+// gpg reports every failed decryption as "No secret key"; it considers the secret key only when
+// it holds one, so a considered key means the passphrase (or a card's PIN) was the obstacle.
+function keyLocked({statuses, text}: Diagnostics): boolean {
+  return statuses.has('KEY_CONSIDERED') || statuses.has('PINENTRY_LAUNCHED') || LOCKED.test(text)
+}
+
+/**
+ * Whether a decryption by gpg told to start no pinentry failed for want of one. pass's --quiet
+ * hides gpg's own words for it; a gpg too old to know the option is taken as one that may ask.
+ */
+export function needsPassphraseEntry(run: PassRun): boolean {
+  const diagnostics = diagnose(run.stderr)
+  if (/invalid option "--pinentry-mode"/i.test(diagnostics.text)) return true
+  return failedToDecrypt(diagnostics) && keyLocked(diagnostics)
+}
+
 /**
  * One line saying what failed and what to do, from pass's exit status and gpg's diagnostics.
  * Never quotes stdout, which holds the entry's content.
  */
 export function passFailure(run: PassRun, context: FailureContext): KeyringError {
-  const {statuses, text, lastLine} = diagnose(run.stderr)
+  const diagnostics = diagnose(run.stderr)
+  const {statuses, text, lastLine} = diagnostics
   const entry = JSON.stringify(context.name)
 
   if (/is not in the password store/.test(text)) {
@@ -45,10 +66,8 @@ export function passFailure(run: PassRun, context: FailureContext): KeyringError
   }
   if (/You must run:/.test(text) && /init/.test(text)) return notInitialised(context.dir)
 
-  if (context.operation === 'show' && (statuses.has('DECRYPTION_FAILED') || /decryption failed|no secret key/i.test(text))) {
-    // gpg reports every failed decryption as "No secret key"; it considers the secret key
-    // only when it holds one, so a considered key means the passphrase was the obstacle.
-    if (statuses.has('KEY_CONSIDERED') || statuses.has('PINENTRY_LAUNCHED') || LOCKED.test(text)) {
+  if (context.operation === 'show' && failedToDecrypt(diagnostics)) {
+    if (keyLocked(diagnostics)) {
       return keyringError(
         'BACKEND_LOCKED',
         `gpg could not unlock the secret key for pass entry ${entry} (no passphrase entry was possible, or it was cancelled or wrong): run pass show ${entry} in a terminal to unlock gpg-agent, then retry`,

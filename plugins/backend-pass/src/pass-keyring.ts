@@ -5,9 +5,10 @@ import type {BackendContext, DecodedItem, ItemCodec, Keyring, KeyringItem} from 
 
 import {ENTRY_SUFFIX, entryName, listEntryKeys, mayHaveCollapsedSlashes, staleTemporaryEntries, temporaryEntryName} from './entry-name.ts'
 import {keyringError} from './errors.ts'
-import {passFailure} from './pass-failure.ts'
+import {needsPassphraseEntry, passFailure} from './pass-failure.ts'
 import type {FailureContext} from './pass-failure.ts'
 import {runPass} from './pass-runner.ts'
+import type {PassRun} from './pass-runner.ts'
 import {openStore} from './store.ts'
 import type {PassStore} from './store.ts'
 
@@ -17,6 +18,8 @@ export interface PassKeyringOptions {
   debug(message: string): void
   /** aws-vault's item JSON, which each entry holds. */
   items: ItemCodec
+  /** Told just before gpg may show its passphrase entry. */
+  beforeDialog(what: string): void
 }
 
 const strictUtf8 = new TextDecoder('utf-8', {fatal: true})
@@ -46,6 +49,8 @@ function serialised<T>(dir: string, task: () => Promise<T>): Promise<T> {
 export class PassKeyring implements Keyring {
   readonly store: PassStore
   readonly #env: Record<string, string | undefined>
+  readonly #withoutPinentry: Record<string, string | undefined>
+  readonly #beforeDialog: (what: string) => void
   readonly #debug: (message: string) => void
   readonly #items: ItemCodec
 
@@ -53,8 +58,11 @@ export class PassKeyring implements Keyring {
     this.store = options.store
     this.#debug = options.debug
     this.#items = options.items
+    this.#beforeDialog = options.beforeDialog
     const gpgOptions = [options.env.PASSWORD_STORE_GPG_OPTS, '--status-fd=2'].filter(Boolean).join(' ')
     this.#env = {...options.env, PASSWORD_STORE_DIR: options.store.dir, PASSWORD_STORE_GPG_OPTS: gpgOptions}
+    // Last, so it wins over a pinentry mode of the user's own for the first attempt only.
+    this.#withoutPinentry = {...this.#env, PASSWORD_STORE_GPG_OPTS: `${gpgOptions} --pinentry-mode error`}
   }
 
   async get(key: string): Promise<KeyringItem> {
@@ -119,7 +127,7 @@ export class PassKeyring implements Keyring {
   }
 
   async #read(name: string, key: string): Promise<DecodedItem | undefined> {
-    const run = await this.#pass('show', name, ['show', '--', name])
+    const run = await this.#show(name)
     let text: string
     try {
       text = strictUtf8.decode(run.stdout)
@@ -130,11 +138,30 @@ export class PassKeyring implements Keyring {
     return this.#items.decode(key, text)
   }
 
+  /**
+   * `pass show`, with gpg first told to start no pinentry: while the agent holds the key that is
+   * the only run. When gpg needs the passphrase, vault hears of the dialog before the run that may
+   * show it, so a caller that must not ask (the fast path) can stop there and leave it to one
+   * that may.
+   */
+  async #show(name: string): Promise<PassRun> {
+    this.#debug(`pass: show ${JSON.stringify(name)} in ${this.store.dir} while gpg-agent holds the key`)
+    const run = await runPass(this.store.executable, ['show', '--', name], {env: this.#withoutPinentry})
+    if (run.code === 0) return run
+    if (!needsPassphraseEntry(run)) throw this.#failure(run, 'show', name)
+    this.#beforeDialog(`gpg's passphrase entry for pass entry ${JSON.stringify(name)}`)
+    return this.#pass('show', name, ['show', '--', name])
+  }
+
   async #pass(operation: FailureContext['operation'], name: string, args: string[], input?: string) {
     this.#debug(`pass: ${operation} ${JSON.stringify(name)} in ${this.store.dir}`)
     const run = await runPass(this.store.executable, args, {env: this.#env, input})
     if (run.code === 0) return run
-    throw passFailure(run, {operation, name, dir: this.store.dir, gnupgHome: this.#env.GNUPGHOME || '~/.gnupg'})
+    throw this.#failure(run, operation, name)
+  }
+
+  #failure(run: PassRun, operation: FailureContext['operation'], name: string): Error {
+    return passFailure(run, {operation, name, dir: this.store.dir, gnupgHome: this.#env.GNUPGHOME || '~/.gnupg'})
   }
 
   async #exists(name: string): Promise<boolean> {
@@ -148,5 +175,11 @@ export class PassKeyring implements Keyring {
 }
 
 export async function openPassKeyring(ctx: BackendContext): Promise<PassKeyring> {
-  return new PassKeyring({store: await openStore(ctx), env: ctx.env, debug: (message) => ctx.debug(message), items: ctx.items})
+  return new PassKeyring({
+    store: await openStore(ctx),
+    env: ctx.env,
+    debug: (message) => ctx.debug(message),
+    items: ctx.items,
+    beforeDialog: (what) => ctx.beforeDialog(what),
+  })
 }

@@ -1,9 +1,11 @@
 import {chmod, mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {backendContext} from '@vault-aws/cli/plugin-testkit'
 import {expect} from 'chai'
 
 import {
+  answeringPinentry,
   context,
   copyPublicKey,
   encoder,
@@ -78,12 +80,13 @@ describe('pass backend: GPG failures', function () {
     expectOneClearLine(error, 'BACKEND_UNAVAILABLE', /no usable public key for vault-test@example\.invalid .*import it/)
   })
 
-  describe('with a passphrase-protected key and no way to ask for the passphrase', function () {
+  describe('with a passphrase-protected key', function () {
     const locked = 'locked@example.invalid'
+    const passphrase = 'a passphrase nobody types'
 
     async function lockedStore(name: string, pinentry: string): Promise<Record<string, string>> {
       const home = await otherHome(name, `pinentry-program ${pinentry}\n`)
-      await generateKey(home.path, locked, 'a passphrase nobody types')
+      await generateKey(home.path, locked, passphrase)
       // Drop whatever the agent remembers from key generation.
       await home.kill()
       const store = join(fixture.root, `${name}-store`)
@@ -92,6 +95,37 @@ describe('pass backend: GPG failures', function () {
       await (await openKeyring(env)).set(ITEM)
       return env
     }
+
+    it('stops before gpg starts its pinentry when vault may not show a dialog, and names it', async function () {
+      const pinentry = await answeringPinentry(fixture.root, 'refused', passphrase)
+      const env = await lockedStore('refused', pinentry.program)
+      const refusal = new Error('no dialog here')
+      const ctx = backendContext({
+        env,
+        homedir: fixture.home,
+        beforeDialog: () => {
+          throw refusal
+        },
+      })
+      expect(await failure((await passDescriptor()).open(ctx).then((keyring) => keyring.get('work')))).to.equal(refusal)
+      expect(ctx.dialogs).to.deep.equal([`gpg's passphrase entry for pass entry "work"`])
+      expect(await pinentry.launches()).to.equal(0)
+    })
+
+    it('announces the passphrase entry, lets gpg ask once, then reads without asking while the agent holds the key', async function () {
+      const pinentry = await answeringPinentry(fixture.root, 'answered', passphrase)
+      const env = await lockedStore('answered', pinentry.program)
+      const ctx = backendContext({env, homedir: fixture.home})
+      const keyring = await (await passDescriptor()).open(ctx)
+      expect((await keyring.get('work')).data).to.deep.equal(ITEM.data)
+      expect(ctx.dialogs).to.have.length(1)
+      expect(await pinentry.launches()).to.equal(1)
+      // A fast-path caller now gets the item: nothing is left to ask.
+      const fast = backendContext({env, homedir: fixture.home, beforeDialog: () => expect.fail('asked again')})
+      expect((await (await (await passDescriptor()).open(fast)).get('work')).data).to.deep.equal(ITEM.data)
+      expect(fast.dialogs).to.deep.equal([])
+      expect(await pinentry.launches()).to.equal(1)
+    })
 
     it('reports the agent as locked when no pinentry program exists', async function () {
       const env = await lockedStore('no-pinentry', join(fixture.root, 'no-such-pinentry'))

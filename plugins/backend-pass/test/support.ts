@@ -1,5 +1,5 @@
 import {execFile, spawn} from 'node:child_process'
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -51,6 +51,31 @@ export async function gpgHome(parent: string, name: string, agentConf = ''): Pro
       await run('gpgconf', ['--kill', 'gpg-agent'], {env: {...process.env, GNUPGHOME: path}}).catch(() => undefined)
     },
   }
+}
+
+/** A pinentry program in `dir` that gives `passphrase` and counts how often gpg-agent started it. */
+export async function answeringPinentry(
+  dir: string,
+  name: string,
+  passphrase: string,
+): Promise<{program: string; launches: () => Promise<number>}> {
+  const program = join(dir, `${name}-pinentry`)
+  const log = `${program}.launches`
+  // Just enough of the Assuan protocol: OK to every command, the passphrase for GETPIN.
+  const script = `#!/bin/sh
+echo launched >> '${log}'
+echo OK
+while read -r line; do
+  case "$line" in
+    GETPIN*) echo 'D ${passphrase}'; echo OK;;
+    BYE*) echo OK; exit 0;;
+    *) echo OK;;
+  esac
+done
+`
+  await writeFile(program, script, {mode: 0o755})
+  const launches = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length
+  return {program, launches}
 }
 
 /** A new key pair for `id` (ed25519, fast to make), protected by `passphrase` (given on stdin) or by none. */

@@ -5,6 +5,8 @@ const pass: BackendDescriptor = {
   id: 'pass',
   summary: 'GPG-encrypted entries in the pass password store (aws-vault compatible)',
   priority: 20,
+  // gpg's pinentry, the one dialog pass can cause, is announced through ctx.beforeDialog.
+  asksOnlyThroughContext: true,
   async isAvailable(ctx) {
     const {passAvailability} = await import('../availability.ts')
     return passAvailability(ctx)
